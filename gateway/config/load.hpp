@@ -1,0 +1,33 @@
+#pragma once
+// Loading and validating a site file.
+
+#include "gateway/config/site_config.hpp"
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace mg::config {
+
+// what() is the full diagnostic: `FILE:LINE:COLUMN: error: PATH: message`.
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+using file_reader = std::function<std::optional<std::string>(const std::string&)>;
+
+// Reads process environment and files from disk.
+site_config load_site_config(const std::string& path);
+
+// The same from text, with the environment and file access injected (unit tests).
+site_config parse_site_config(std::string_view yaml, const std::string& file_name,
+                              const env_lookup& env, const file_reader& read_file);
+
+// A one-screen human summary for `--check`; secrets are shown only as "(set)".
+std::string summarize(const site_config& config);
+
+} // namespace mg::config

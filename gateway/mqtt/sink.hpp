@@ -1,0 +1,37 @@
+#pragma once
+// What the bridge needs from an MQTT client. Features publish through this interface only;
+// mqtt/paho_sink is the real implementation, tests use a recording one.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace mg::mqtt {
+
+// A message that arrived on a subscribed topic, already on the event loop.
+struct inbound_message {
+    std::string topic;
+    std::string payload;
+    std::string response_topic;   // MQTT 5 only; empty otherwise
+    std::string correlation_data; // MQTT 5 only
+};
+
+using inbound_handler = std::function<void(const inbound_message&)>;
+
+class sink {
+public:
+    virtual ~sink() = default;
+
+    // Retained state. A payload equal to the topic's last one is not sent again.
+    virtual void publish_state(std::string_view topic, std::string_view payload) = 0;
+
+    // A non-retained event (log entries, errors, responses); held in order while the broker
+    // is away, up to the configured bound.
+    virtual void publish_event(std::string_view topic, std::string_view payload,
+                               std::string_view correlation_data = {}) = 0;
+
+    // Subscribe to a filter; the handler runs on the event loop.
+    virtual void subscribe(std::string_view filter, inbound_handler handler) = 0;
+};
+
+} // namespace mg::mqtt
