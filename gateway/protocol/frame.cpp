@@ -1,0 +1,83 @@
+#include "gateway/protocol/frame.hpp"
+
+#include <algorithm>
+
+namespace mg::protocol {
+namespace {
+
+std::string_view string_member(const rapidjson::Value& object, const char* name) {
+    const auto it = object.FindMember(name);
+    if (it == object.MemberEnd() || !it->value.IsString())
+        return {};
+    return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+frame invalid(std::string_view why) {
+    frame f;
+    f.error = why;
+    return f;
+}
+
+} // namespace
+
+frame frame_parser::parse_text(std::string_view text) {
+    // A fresh allocator per frame: reusing the document would grow its memory pool forever.
+    document_ = rapidjson::Document();
+    document_.Parse(text.data(), text.size());
+    if (document_.HasParseError())
+        return invalid("not valid JSON");
+    if (!document_.IsObject())
+        return invalid("not a JSON object");
+
+    frame f;
+    f.token = string_member(document_, "token");
+    if (document_.HasMember("redirect")) {
+        f.kind = frame_kind::redirect;
+        return f;
+    }
+    f.broadcast = string_member(document_, "broadcast");
+    f.request = string_member(document_, "request");
+    if (const auto id = document_.FindMember("id"); id != document_.MemberEnd()) {
+        if (id->value.IsUint64())
+            f.id = id->value.GetUint64();
+    }
+    if (const auto data = document_.FindMember("data"); data != document_.MemberEnd())
+        f.data = &data->value;
+
+    if (f.data) {
+        f.kind = frame_kind::message;
+        return f;
+    }
+    // A keep-alive is acknowledged with {}; a token refresh may ride along with it.
+    const auto size = document_.MemberCount() - (f.token.empty() ? 0 : 1);
+    if (size == 0) {
+        f.kind = frame_kind::keepalive_ack;
+        return f;
+    }
+    return invalid("no data member");
+}
+
+frame frame_parser::parse_binary(std::span<const std::uint8_t> bytes) {
+    if (bytes.empty())
+        return invalid("empty binary frame");
+    frame f;
+    const bool zero = std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
+    f.kind = zero ? frame_kind::session_expired : frame_kind::session_key;
+    return f;
+}
+
+std::string_view channel_from_data(const rapidjson::Value& data) {
+    if (!data.IsObject())
+        return {};
+    if (data.HasMember("remote_devices"))
+        return "remote_device";
+    if (data.HasMember("content_targets"))
+        return "content_target";
+    if (data.HasMember("instances") || data.HasMember("modules"))
+        return "io_module";
+    if (data.HasMember("log"))
+        return "log";
+    return {};
+}
+
+} // namespace mg::protocol
