@@ -17,7 +17,9 @@ bool is_channel(std::string_view name) {
     return contains(mapped_channels, name) || contains(raw_channels, name);
 }
 
-bool is_request(std::string_view name) { return contains(requests, canonical_name(name)); }
+bool is_request(std::string_view name) {
+    return contains(requests, canonical_name(name));
+}
 
 std::string_view canonical_name(std::string_view name) {
     if (name == "remote-device")

@@ -8,18 +8,36 @@ namespace mg::protocol {
 
 // Channels the gateway maps to topics; the default subscription set.
 inline constexpr std::array<std::string_view, 9> mapped_channels{
-    "timeline", "scene",  "group", "beacon",       "lua",
+    "timeline", "scene",         "group",          "beacon",   "lua",
     "log",      "remote_device", "content_target", "io_module"};
 
 // Channels a controller offers that the bridge passes through raw.
 inline constexpr std::array<std::string_view, 2> raw_channels{"rdm_discovery", "rdm_get_set"};
 
-inline constexpr std::array<std::string_view, 24> requests{
-    "network_adapters", "timeline",    "scene",      "group",          "content_target",
-    "remote_device",    "log",         "system",     "current_time",   "project",
-    "controller",       "text_slot",   "temperature", "fan_speed",     "protocol",
-    "output",           "input",       "trigger",    "dali_interface", "replication",
-    "config",           "playback_group", "lua",     "io_module"};
+inline constexpr std::array<std::string_view, 24> requests{"network_adapters",
+                                                           "timeline",
+                                                           "scene",
+                                                           "group",
+                                                           "content_target",
+                                                           "remote_device",
+                                                           "log",
+                                                           "system",
+                                                           "current_time",
+                                                           "project",
+                                                           "controller",
+                                                           "text_slot",
+                                                           "temperature",
+                                                           "fan_speed",
+                                                           "protocol",
+                                                           "output",
+                                                           "input",
+                                                           "trigger",
+                                                           "dali_interface",
+                                                           "replication",
+                                                           "config",
+                                                           "playback_group",
+                                                           "lua",
+                                                           "io_module"};
 
 bool is_channel(std::string_view name);
 bool is_request(std::string_view name);

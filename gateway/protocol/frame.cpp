@@ -61,7 +61,8 @@ frame frame_parser::parse_binary(std::span<const std::uint8_t> bytes) {
     if (bytes.empty())
         return invalid("empty binary frame");
     frame f;
-    const bool zero = std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
+    const bool zero =
+        std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
     f.kind = zero ? frame_kind::session_expired : frame_kind::session_key;
     return f;
 }

@@ -17,6 +17,18 @@ constexpr int silent_periods = 3;
 
 } // namespace
 
+std::string_view to_string(failure reason) {
+    switch (reason) {
+    case failure::offline:
+        return "offline";
+    case failure::timeout:
+        return "timeout";
+    case failure::invalid:
+        return "invalid_request";
+    }
+    return "unknown";
+}
+
 std::string_view to_string(link_state state) {
     switch (state) {
     case link_state::idle:
@@ -182,9 +194,9 @@ const link_actions& link::on_binary(std::span<const std::uint8_t> bytes) {
         close("session expired", after_close::reauthenticate);
         return actions_;
     }
-    const bool restarted = !session_key_.empty() &&
-                           !std::equal(bytes.begin(), bytes.end(), session_key_.begin(),
-                                       session_key_.end());
+    const bool restarted =
+        !session_key_.empty() &&
+        !std::equal(bytes.begin(), bytes.end(), session_key_.begin(), session_key_.end());
     session_key_.assign(bytes.begin(), bytes.end());
     if (restarted)
         start_session();
@@ -310,22 +322,26 @@ const link_actions& link::request(std::string_view name, std::string_view params
                                   std::uint64_t tag) {
     begin();
     if (socket_ != socket_phase::open)
-        fail({std::string(name), std::string(name), tag, {}, std::nullopt, {}},
-             "controller is offline");
+        fail({std::string(name), std::string(name), tag, {}, std::nullopt, failure::offline, {}},
+             failure::offline, "controller is offline");
     else
         send_request(name, params_json, name, tag, std::nullopt);
     return actions_;
 }
 
-void link::send_request(std::string_view name, std::string_view params_json,
-                        std::string_view topic, std::uint64_t tag,
-                        std::optional<std::size_t> poll) {
-    pending_request request{std::string(name), std::string(topic.empty() ? name : topic), tag,
-                            clock_.now() + settings_.request_timeout, poll, {}};
+void link::send_request(std::string_view name, std::string_view params_json, std::string_view topic,
+                        std::uint64_t tag, std::optional<std::size_t> poll) {
+    pending_request request{std::string(name),
+                            std::string(topic.empty() ? name : topic),
+                            tag,
+                            clock_.now() + settings_.request_timeout,
+                            poll,
+                            failure::offline,
+                            {}};
     const auto id = next_id_++;
     auto text = request_message(name, id, params_json, token_);
     if (text.empty())
-        return fail(std::move(request), "parameters must be a JSON object");
+        return fail(std::move(request), failure::invalid, "parameters must be a JSON object");
     pending_.emplace(id, std::move(request));
     actions_.push_back(send_frame{std::move(text)});
 }
@@ -353,20 +369,22 @@ void link::expire_requests(time_point now) {
         it = pending_.erase(it);
         const auto seconds =
             std::chrono::duration_cast<std::chrono::seconds>(settings_.request_timeout);
-        fail(std::move(request), "no reply within " + std::to_string(seconds.count()) + "s");
+        fail(std::move(request), failure::timeout,
+             "no reply within " + std::to_string(seconds.count()) + "s");
     }
 }
 
-void link::fail(pending_request request, std::string why) {
+void link::fail(pending_request request, failure reason, std::string why) {
+    request.reason = reason;
     request.error = std::move(why);
     finished_.push_back(std::move(request));
     const auto& done = finished_.back();
-    actions_.push_back(request_failed{done.name, done.tag, done.error});
+    actions_.push_back(request_failed{done.name, done.tag, done.reason, done.error});
 }
 
 void link::fail_pending(std::string_view why) {
     for (auto& [id, request] : pending_)
-        fail(std::move(request), std::string(why));
+        fail(std::move(request), failure::offline, std::string(why));
     pending_.clear();
 }
 

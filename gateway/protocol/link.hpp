@@ -68,9 +68,13 @@ struct request_reply {
     const rapidjson::Value& data;
     std::uint64_t tag; // 0 for polls and unsolicited replies
 };
+enum class failure { offline, timeout, invalid };
+std::string_view to_string(failure reason);
+
 struct request_failed {
     std::string_view request;
     std::uint64_t tag;
+    failure reason;
     std::string_view error;
 };
 struct frame_rejected {
@@ -115,6 +119,7 @@ private:
         std::uint64_t tag = 0;
         time_point deadline{};
         std::optional<std::size_t> poll; // index of the poll that sent it
+        failure reason = failure::offline;
         std::string error;
     };
     using pending_map = std::map<std::uint64_t, pending_request>;
@@ -134,7 +139,7 @@ private:
     void send_request(std::string_view name, std::string_view params_json, std::string_view topic,
                       std::uint64_t tag, std::optional<std::size_t> poll);
     void send_due_polls(time_point now);
-    void fail(pending_request request, std::string why);
+    void fail(pending_request request, failure reason, std::string why);
     void fail_pending(std::string_view why);
     void expire_requests(time_point now);
     void handle_message(const frame& f);

@@ -1,0 +1,44 @@
+#pragma once
+// Controller data to retained state topics: per-object merged state for timelines, scenes,
+// groups, content targets, remote devices and IO modules; beacon, Lua values, log entries,
+// request replies, and raw pass-through for channels the bridge does not know (CONTRACT §3).
+
+#include "gateway/features/feature.hpp"
+#include "gateway/features/object_state.hpp"
+#include "gateway/features/topic_scheme.hpp"
+#include "gateway/mqtt/sink.hpp"
+
+#include <cstdint>
+
+namespace mg::features {
+
+class state_topics final : public feature {
+public:
+    state_topics(mqtt::sink& sink, const topic_scheme& topics) : sink_(sink), topics_(topics) {}
+
+    void on_controller_removed(session::controller& c) override;
+    void on_event(session::controller& c, const protocol::link_action& event) override;
+
+    // Messages the bridge could not use: invalid frames and objects of unknown shape.
+    std::uint64_t rejected() const { return rejected_; }
+
+private:
+    void on_channel(const std::string& controller, std::string_view channel,
+                    const rapidjson::Value& data);
+    void on_reply(const std::string& controller, const protocol::request_reply& reply);
+    // Publishes the objects of one list (or a single object) under C/<kind>/<key>.
+    void objects(const std::string& controller, std::string_view kind,
+                 const rapidjson::Value& list);
+    void object(const std::string& controller, std::string_view kind, const rapidjson::Value& item);
+    void io_modules(const std::string& controller, const rapidjson::Value& data);
+    void lua_values(const std::string& controller, const rapidjson::Value& data);
+    void log_entries(const std::string& controller, const rapidjson::Value& data, bool history);
+    void reject(const std::string& controller, std::string_view what);
+
+    mqtt::sink& sink_;
+    const topic_scheme& topics_;
+    object_state state_;
+    std::uint64_t rejected_ = 0;
+};
+
+} // namespace mg::features

@@ -1,0 +1,29 @@
+#pragma once
+// One-shot `POST /authenticate` (mosaic-api §2.1): one TCP connection, one request, closed.
+
+#include "gateway/config/site_config.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace mg::session {
+
+struct auth_result {
+    enum class outcome { token, rejected, failed } kind;
+    std::string value; // the token, or why it did not work (never the password)
+};
+
+// Runs the request; `done` is called exactly once, on the executor.
+void authenticate(boost::asio::any_io_executor executor, const config::controller_settings& target,
+                  std::shared_ptr<boost::asio::ssl::context> tls_context,
+                  std::function<void(auth_result)> done);
+
+// The decision on a response, kept apart from the socket work: a token in a 2xx JSON body
+// is success; a redirect or a 2xx without a token means the credentials were rejected
+// (the controller never answers 401 here).
+auth_result interpret_auth_response(unsigned status, std::string_view body);
+
+} // namespace mg::session

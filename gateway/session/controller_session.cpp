@@ -1,0 +1,214 @@
+#include "gateway/session/controller_session.hpp"
+
+#include "gateway/session/authenticator.hpp"
+#include "gateway/session/tls.hpp"
+#include "gateway/session/websocket_connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <random>
+#include <spdlog/spdlog.h>
+
+namespace mg::session {
+namespace {
+
+protocol::link_settings link_settings_for(const config::controller_settings& c) {
+    protocol::link_settings s;
+    s.credentials = c.has_credentials();
+    s.keepalive = c.keepalive;
+    s.request_timeout = c.request_timeout;
+    s.reconnect_min = c.reconnect.min;
+    s.reconnect_max = c.reconnect.max;
+    s.channels = c.subscribe;
+    for (const auto& p : c.poll)
+        s.polls.push_back({p.request, p.every, p.params_json, p.topic});
+    s.seed = std::random_device{}();
+    return s;
+}
+
+} // namespace
+
+controller_session::controller_session(boost::asio::any_io_executor executor,
+                                       config::controller_settings settings,
+                                       const protocol::clock& clock, event_handler on_event)
+    : executor_(executor), settings_(std::move(settings)),
+      tls_context_(settings_.secure ? make_client_tls_context(settings_.tls) : nullptr),
+      link_(link_settings_for(settings_), clock), on_event_(std::move(on_event)), timer_(executor) {
+}
+
+controller_session::~controller_session() {
+    if (connection_)
+        connection_->abort();
+}
+
+void controller_session::start() {
+    if (settings_.secure && settings_.tls && !settings_.tls->verify &&
+        settings_.tls->fingerprint_sha256.empty())
+        spdlog::warn("{}: TLS certificate verification is disabled", name());
+    apply(link_.start());
+}
+
+void controller_session::stop() {
+    timer_.cancel();
+    apply(link_.stop());
+}
+
+void controller_session::request(std::string_view name, std::string_view params_json,
+                                 std::uint64_t tag) {
+    // Posted, so a feature may ask from inside an event without re-entering the link.
+    boost::asio::post(executor_, [self = shared_from_this(), name = std::string(name),
+                                  params = std::string(params_json),
+                                  tag] { self->apply(self->link_.request(name, params, tag)); });
+}
+
+void controller_session::apply(const protocol::link_actions& actions) {
+    for (const auto& action : actions) {
+        std::visit(
+            [&](const auto& a) {
+                using T = std::decay_t<decltype(a)>;
+                if constexpr (std::is_same_v<T, protocol::send_frame>) {
+                    if (connection_)
+                        connection_->send(a.text);
+                } else if constexpr (std::is_same_v<T, protocol::open_socket>) {
+                    open_socket();
+                } else if constexpr (std::is_same_v<T, protocol::close_socket>) {
+                    close_socket(a.reason);
+                } else if constexpr (std::is_same_v<T, protocol::authenticate>) {
+                    start_authentication();
+                } else {
+                    if constexpr (std::is_same_v<T, protocol::state_changed>)
+                        log_state(a);
+                    else if constexpr (std::is_same_v<T, protocol::frame_rejected>)
+                        spdlog::debug("{}: ignored a frame: {}", name(), a.error);
+                    on_event_(*this, action);
+                }
+            },
+            action);
+    }
+    schedule();
+}
+
+void controller_session::schedule() {
+    const auto deadline = link_.next_deadline();
+    if (deadline == armed_for_)
+        return;
+    armed_for_ = deadline;
+    if (!deadline) {
+        timer_.cancel();
+        return;
+    }
+    timer_.expires_at(*deadline);
+    timer_.async_wait(
+        [self = shared_from_this()](boost::system::error_code ec) { self->on_timer(ec); });
+}
+
+void controller_session::on_timer(boost::system::error_code ec) {
+    if (ec == boost::asio::error::operation_aborted)
+        return;
+    armed_for_.reset();
+    apply(link_.on_timeout());
+}
+
+void controller_session::open_socket() {
+    // CONTRACT §4.1: the previous socket is gone before a new one is opened.
+    if (connection_)
+        connection_->abort();
+    const auto generation = ++generation_;
+    connection_ = std::make_shared<websocket_connection>(executor_, settings_, tls_context_);
+    connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
+                                                              std::string_view step) {
+        self->on_open(generation, ec, step);
+    });
+}
+
+void controller_session::on_open(std::uint64_t generation, boost::system::error_code ec,
+                                 std::string_view step) {
+    if (generation != generation_)
+        return;
+    if (ec) {
+        auto why = std::string(step) + " failed: " + ec.message();
+        if (const auto tls = connection_->tls_failure(); !tls.empty())
+            why = std::string(step) + " failed: " + tls;
+        return lost(generation, std::move(why));
+    }
+    connection_->read([self = shared_from_this(), generation](
+                          boost::system::error_code ec, std::string_view payload, bool binary) {
+        self->on_frame(generation, ec, payload, binary);
+    });
+    apply(link_.on_opened());
+}
+
+void controller_session::on_frame(std::uint64_t generation, boost::system::error_code ec,
+                                  std::string_view payload, bool binary) {
+    if (generation != generation_)
+        return;
+    if (ec)
+        return lost(generation, "connection lost: " + ec.message());
+    if (binary) {
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(payload.data());
+        apply(link_.on_binary({bytes, payload.size()}));
+    } else {
+        apply(link_.on_text(payload));
+    }
+}
+
+void controller_session::close_socket(std::string reason) {
+    if (!connection_)
+        return;
+    spdlog::info("{}: closing connection: {}", name(), reason);
+    const auto generation = generation_;
+    auto connection = connection_;
+    connection->close([self = shared_from_this(), generation, reason = std::move(reason)] {
+        self->lost(generation, reason);
+    });
+}
+
+void controller_session::lost(std::uint64_t generation, std::string why) {
+    if (generation != generation_ || !connection_)
+        return;
+    connection_->abort();
+    connection_.reset();
+    apply(link_.on_closed(why));
+}
+
+void controller_session::start_authentication() {
+    ++authentications_;
+    authenticate(executor_, settings_, tls_context_, [self = shared_from_this()](auth_result r) {
+        switch (r.kind) {
+        case auth_result::outcome::token:
+            self->apply(self->link_.on_authenticated(std::move(r.value)));
+            break;
+        case auth_result::outcome::rejected:
+            self->apply(self->link_.on_auth_rejected(r.value));
+            break;
+        case auth_result::outcome::failed:
+            self->apply(self->link_.on_auth_error(r.value));
+            break;
+        }
+    });
+}
+
+void controller_session::log_state(const protocol::state_changed& change) {
+    switch (change.state) {
+    case protocol::link_state::live:
+        logged_failure_.clear();
+        spdlog::info("{}: live", name());
+        break;
+    case protocol::link_state::auth_failed:
+    case protocol::link_state::backoff:
+        // One line per distinct failure, so a controller that stays away does not flood.
+        if (change.error != logged_failure_) {
+            logged_failure_.assign(change.error);
+            const auto level = change.state == protocol::link_state::auth_failed
+                                   ? spdlog::level::err
+                                   : spdlog::level::warn;
+            spdlog::log(level, "{}: {} ({})", name(), change.error,
+                        protocol::to_string(change.state));
+        }
+        break;
+    default:
+        spdlog::debug("{}: {}", name(), protocol::to_string(change.state));
+        break;
+    }
+}
+
+} // namespace mg::session

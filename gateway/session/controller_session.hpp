@@ -1,0 +1,69 @@
+#pragma once
+// One session per controller: carries out what its link decides (authenticate, open the one
+// WebSocket, send, close) and feeds back what happens (frames, closes, time).
+
+#include "gateway/config/site_config.hpp"
+#include "gateway/protocol/link.hpp"
+#include "gateway/session/controller.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace mg::session {
+
+class websocket_connection;
+
+class controller_session final : public controller,
+                                 public std::enable_shared_from_this<controller_session> {
+public:
+    // Receives the link's events (state_changed, channel_message, request_reply,
+    // request_failed, frame_rejected); data views are valid during the call only.
+    using event_handler = std::function<void(controller_session&, const protocol::link_action&)>;
+
+    controller_session(boost::asio::any_io_executor executor, config::controller_settings settings,
+                       const protocol::clock& clock, event_handler on_event);
+    ~controller_session() override;
+
+    void start();
+    // Closes the WebSocket cleanly; the session emits its final state and stays stopped.
+    void stop();
+
+    const std::string& name() const override { return settings_.name; }
+    void request(std::string_view name, std::string_view params_json, std::uint64_t tag) override;
+
+    const config::controller_settings& settings() const { return settings_; }
+    protocol::link_state state() const { return link_.state(); }
+    std::uint64_t reconnects() const { return link_.reconnects(); }
+    std::uint64_t authentications() const { return authentications_; }
+
+private:
+    void apply(const protocol::link_actions& actions);
+    void schedule();
+    void on_timer(boost::system::error_code ec);
+    void open_socket();
+    void on_open(std::uint64_t generation, boost::system::error_code ec, std::string_view step);
+    void on_frame(std::uint64_t generation, boost::system::error_code ec, std::string_view payload,
+                  bool binary);
+    void close_socket(std::string reason);
+    void lost(std::uint64_t generation, std::string why);
+    void start_authentication();
+    void log_state(const protocol::state_changed& change);
+
+    boost::asio::any_io_executor executor_;
+    config::controller_settings settings_;
+    std::shared_ptr<boost::asio::ssl::context> tls_context_;
+    protocol::link link_;
+    event_handler on_event_;
+    boost::asio::steady_timer timer_;
+    std::optional<protocol::time_point> armed_for_;
+    std::shared_ptr<websocket_connection> connection_;
+    std::uint64_t generation_ = 0; // tells the current socket's handlers from stale ones
+    std::uint64_t authentications_ = 0;
+    std::string logged_failure_;
+};
+
+} // namespace mg::session

@@ -1,0 +1,71 @@
+#pragma once
+// One WebSocket to a controller, over TCP or TLS. Owned through a shared_ptr that every
+// pending operation holds, so closing it never leaves a handler pointing at freed memory.
+
+#include "gateway/config/site_config.hpp"
+#include "gateway/session/tls.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace mg::session {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using error_code = boost::system::error_code;
+
+class websocket_connection : public std::enable_shared_from_this<websocket_connection> {
+public:
+    using done_handler = std::function<void(error_code, std::string_view step)>;
+    using frame_handler = std::function<void(error_code, std::string_view payload, bool binary)>;
+
+    // `tls_context` is null for ws://.
+    websocket_connection(net::any_io_executor executor, const config::controller_settings& target,
+                         std::shared_ptr<net::ssl::context> tls_context);
+
+    // Resolve, connect, TLS handshake, WebSocket upgrade; `done` names the step that failed.
+    void open(done_handler done);
+    // Reads frames until an error; `on_frame` sees each frame's payload.
+    void read(frame_handler on_frame);
+    // Queued; one write in flight.
+    void send(std::string text);
+    // WebSocket close handshake (bounded by the handshake timeout), then the socket closes.
+    void close(std::function<void()> done);
+    // Closes the socket at once; pending operations finish with errors.
+    void abort();
+
+    // The reason a TLS handshake failed verification, if any.
+    std::string tls_failure() const { return check_ ? check_->failure() : std::string(); }
+
+private:
+    using plain_stream = beast::websocket::stream<beast::tcp_stream>;
+    using tls_stream = beast::websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+    beast::tcp_stream& tcp();
+    void on_resolve(done_handler done, error_code ec, net::ip::tcp::resolver::results_type results);
+    void on_connect(done_handler done, error_code ec, net::ip::tcp::endpoint endpoint);
+    void on_tls_handshake(done_handler done, error_code ec);
+    void on_handshake(done_handler done, error_code ec);
+    void on_read(frame_handler on_frame, error_code ec, std::size_t bytes);
+    void write_next();
+    void on_write(error_code ec, std::size_t bytes);
+
+    const config::controller_settings& target_;
+    net::ip::tcp::resolver resolver_;
+    std::variant<std::unique_ptr<plain_stream>, std::unique_ptr<tls_stream>> stream_;
+    std::optional<certificate_check> check_;
+    beast::flat_buffer buffer_;
+    std::deque<std::string> outbox_;
+    std::string host_header_;
+};
+
+} // namespace mg::session
