@@ -50,6 +50,9 @@ void controller_session::start() {
 void controller_session::stop() {
     timer_.cancel();
     apply(link_.stop());
+    // Late completions (a close handshake, an answer to a posted request) must not reach a
+    // bridge that may already be gone.
+    on_event_ = [](controller_session&, const protocol::link_action&) {};
 }
 
 void controller_session::request(std::string_view name, std::string_view params_json,

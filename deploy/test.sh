@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer, and
+# runs every test; then builds the release configuration and runs the tests there too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./deploy/install-deps.sh
+jobs=$(nproc)
+
+for preset in asan release; do
+  echo "== $preset build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j"$jobs"
+  echo "== $preset tests"
+  ctest --preset "$preset" -j"$jobs" --timeout 300
+done

@@ -1,0 +1,46 @@
+#pragma once
+// The assembled bridge for one site: the MQTT sink, one session per controller, and the
+// features between them, all on one event loop.
+
+#include "gateway/config/site_config.hpp"
+#include "gateway/features/availability.hpp"
+#include "gateway/features/feature.hpp"
+#include "gateway/features/topic_scheme.hpp"
+#include "gateway/mqtt/sink.hpp"
+#include "gateway/protocol/clock.hpp"
+#include "gateway/session/controller_session.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace mg::service {
+
+class gateway {
+public:
+    gateway(boost::asio::any_io_executor loop, const config::site_config& site, mqtt::sink& sink);
+    ~gateway();
+
+    void start();
+    // Closes every WebSocket and publishes offline for every controller and the gateway.
+    void stop();
+
+    std::size_t controllers_live() const { return availability_->live_count(); }
+    std::size_t controllers_total() const { return sessions_.size(); }
+
+private:
+    void add_controller(const config::controller_settings& settings);
+    void dispatch(session::controller_session& from, const protocol::link_action& event);
+
+    boost::asio::any_io_executor loop_;
+    mqtt::sink& sink_;
+    features::topic_scheme topics_;
+    protocol::steady_clock clock_;
+    features::availability* availability_ = nullptr;
+    std::vector<std::unique_ptr<features::feature>> features_;
+    std::vector<std::shared_ptr<session::controller_session>> sessions_;
+    std::vector<config::controller_settings> controller_settings_;
+};
+
+} // namespace mg::service

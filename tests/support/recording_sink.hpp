@@ -1,0 +1,61 @@
+#pragma once
+// A sink that records what features publish, with the real sink's deduplication of state.
+
+#include "gateway/mqtt/sink.hpp"
+#include "gateway/mqtt/topics.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mg::test {
+
+class recording_sink final : public mqtt::sink {
+public:
+    struct event {
+        std::string topic;
+        std::string payload;
+        std::string correlation_data;
+    };
+
+    void publish_state(std::string_view topic, std::string_view payload) override {
+        auto& current = states[std::string(topic)];
+        if (current == payload && state_publishes.count(std::string(topic)))
+            return;
+        current = payload;
+        ++state_publishes[std::string(topic)];
+    }
+
+    void publish_event(std::string_view topic, std::string_view payload,
+                       std::string_view correlation_data) override {
+        events.push_back({std::string(topic), std::string(payload), std::string(correlation_data)});
+    }
+
+    void subscribe(std::string_view filter, mqtt::inbound_handler handler) override {
+        subscriptions.emplace_back(std::string(filter), std::move(handler));
+    }
+
+    // Delivers a message to every matching subscription, as the broker would.
+    void deliver(const mqtt::inbound_message& message) {
+        for (const auto& [filter, handler] : subscriptions) {
+            if (mqtt::topic_matches(filter, message.topic))
+                handler(message);
+        }
+    }
+
+    std::vector<event> events_on(const std::string& topic) const {
+        std::vector<event> found;
+        for (const auto& e : events) {
+            if (e.topic == topic)
+                found.push_back(e);
+        }
+        return found;
+    }
+
+    std::map<std::string, std::string> states;
+    std::map<std::string, int> state_publishes;
+    std::vector<event> events;
+    std::vector<std::pair<std::string, mqtt::inbound_handler>> subscriptions;
+};
+
+} // namespace mg::test
