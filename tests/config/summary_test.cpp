@@ -1,0 +1,69 @@
+#include "tests/config/fake_environment.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mg::config {
+namespace {
+
+using testing::fake_environment;
+
+TEST(Summary, ShowsDefaultsOfMinimalSiteOnOneScreen) {
+    const auto summary = summarize(fake_environment{}.parse(testing::minimal_site));
+    EXPECT_EQ(summary, R"(site:        hotel-east
+mqtt:        mqtt://127.0.0.1:1883 (MQTT 5, qos 1)
+  client id: mosaic-gateway-hotel-east
+  topics:    mosaic/hotel-east/...
+  buffer:    100000 messages
+controllers: 1
+  lobby: ws://127.0.0.1:9000/query, auth no, keepalive 10s, 9 channels
+    polls: on connect: system, project, controller, timeline, scene, group; every 1m: temperature
+logging:     info
+)");
+}
+
+TEST(Summary, ShowsCredentialsTlsAndCustomPolls) {
+    fake_environment fake;
+    fake.files = {{"/etc/ssl/ca.pem", "ca"}};
+    const auto summary = summarize(fake.parse(R"(site: hotel-east
+mqtt:
+  url: mqtts://[2001:db8::1]
+  username: bridge
+  protocol: 3
+  qos: 2
+  base_topic: home/lighting
+  tls: { ca_file: /etc/ssl/ca.pem }
+controllers:
+  - name: lobby
+    url: wss://10.0.4.20
+    username: gateway
+    password: pw
+    tls: { verify: false }
+    keepalive: 5s
+    subscribe: [scene]
+    poll:
+      - { request: system, every: on_connect }
+      - { request: output, every: 5s, params: { universe: "dmx:1" }, topic: output/dmx-1 }
+  - name: ballroom
+    url: ws://127.0.0.1:9001
+    subscribe: []
+    poll: []
+logging: { level: debug }
+)"));
+    EXPECT_EQ(summary, R"(site:        hotel-east
+mqtt:        mqtts://[2001:db8::1]:8883 (MQTT 3.1.1, qos 2)
+  client id: mosaic-gateway-hotel-east
+  topics:    home/lighting/hotel-east/...
+  user:      bridge
+  tls:       verify on, ca /etc/ssl/ca.pem
+  buffer:    100000 messages
+controllers: 2
+  lobby: wss://10.0.4.20:443/query, auth yes (certificate not verified), keepalive 5s, 1 channel
+    polls: on connect: system; every 5s: output -> output/dmx-1
+  ballroom: ws://127.0.0.1:9001/query, auth no, keepalive 10s, 0 channels
+    polls: none
+logging:     debug
+)");
+}
+
+} // namespace
+} // namespace mg::config
