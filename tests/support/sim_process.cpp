@@ -105,6 +105,25 @@ std::int64_t sim_process::counter(std::size_t controller, const char* name) {
     return c.HasMember(name) ? c[name].GetInt64() : -1;
 }
 
+std::int64_t sim_process::requests(std::size_t controller, const char* request) {
+    const auto doc = stats();
+    if (!doc.IsObject() || !doc.HasMember("controllers"))
+        return -1;
+    const auto& by_name = doc["controllers"][static_cast<rapidjson::SizeType>(controller)]["requests_by_name"];
+    return by_name.HasMember(request) ? by_name[request].GetInt64() : 0;
+}
+
+std::int64_t sim_process::wait_requests(std::size_t controller, const char* request,
+                                        std::int64_t count, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto seen = requests(controller, request);
+    while (seen < count && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        seen = requests(controller, request);
+    }
+    return seen;
+}
+
 std::int64_t sim_process::wait_counter(std::size_t controller, const char* name,
                                        const std::function<bool(std::int64_t)>& predicate,
                                        std::chrono::milliseconds timeout) {

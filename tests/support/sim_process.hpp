@@ -27,6 +27,11 @@ public:
     // GET /stats, parsed; counters of one controller.
     rapidjson::Document stats();
     std::int64_t counter(std::size_t controller, const char* name);
+    // How many requests of this name the controller received.
+    std::int64_t requests(std::size_t controller, const char* request);
+    // Waits until at least `count` such requests arrived; returns the last count seen.
+    std::int64_t wait_requests(std::size_t controller, const char* request, std::int64_t count,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
     // Polls `counter` until `predicate` holds or the deadline passes; returns the last value.
     std::int64_t wait_counter(std::size_t controller, const char* name,
