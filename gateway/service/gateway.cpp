@@ -6,7 +6,7 @@
 namespace mg::service {
 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
-                 mqtt::sink& sink)
+                 mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
     : loop_(loop), sink_(sink), topics_(site.mqtt.base_topic, site.site),
       controller_settings_(site.controllers) {
     auto availability = std::make_unique<features::availability>(sink_, topics_);
@@ -14,6 +14,8 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
     features_.push_back(std::move(availability));
     features_.push_back(std::make_unique<features::state_topics>(sink_, topics_));
     features_.push_back(std::make_unique<features::on_demand>(sink_, topics_));
+    features_.push_back(std::make_unique<features::gateway_info>(sink_, topics_, site.site, loop_,
+                                                                 std::move(mqtt_counters)));
 }
 
 gateway::~gateway() = default;

@@ -5,6 +5,7 @@
 #include "gateway/config/site_config.hpp"
 #include "gateway/features/availability.hpp"
 #include "gateway/features/feature.hpp"
+#include "gateway/features/gateway_info.hpp"
 #include "gateway/features/topic_scheme.hpp"
 #include "gateway/mqtt/sink.hpp"
 #include "gateway/protocol/clock.hpp"
@@ -19,7 +20,8 @@ namespace mg::service {
 
 class gateway {
 public:
-    gateway(boost::asio::any_io_executor loop, const config::site_config& site, mqtt::sink& sink);
+    gateway(boost::asio::any_io_executor loop, const config::site_config& site, mqtt::sink& sink,
+            std::function<features::mqtt_counters()> mqtt_counters = {});
     ~gateway();
 
     void start();

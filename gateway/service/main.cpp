@@ -22,7 +22,10 @@ int run(const mg::config::site_config& site) {
     boost::asio::io_context loop;
     mg::features::topic_scheme topics(site.mqtt.base_topic, site.site);
     mg::mqtt::paho_sink sink(loop.get_executor(), site.mqtt, topics.gateway("status"));
-    mg::service::gateway bridge(loop.get_executor(), site, sink);
+    mg::service::gateway bridge(loop.get_executor(), site, sink, [&sink] {
+        return mg::features::mqtt_counters{sink.published(), sink.dropped(), sink.reconnects(),
+                                           sink.buffered()};
+    });
 
     boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
     boost::asio::steady_timer shutdown_deadline(loop);
