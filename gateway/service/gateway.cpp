@@ -3,12 +3,13 @@
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace mg::service {
 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
                  mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
-    : loop_(loop), sink_(sink), topics_(site.mqtt.base_topic, site.site),
-      controller_settings_(site.controllers) {
+    : loop_(loop), site_(site), sink_(sink), topics_(site.mqtt.base_topic, site.site) {
     auto availability = std::make_unique<features::availability>(sink_, topics_);
     availability_ = availability.get();
     features_.push_back(std::move(availability));
@@ -23,7 +24,7 @@ gateway::~gateway() = default;
 void gateway::start() {
     for (auto& f : features_)
         f->start();
-    for (const auto& settings : controller_settings_)
+    for (const auto& settings : site_.controllers)
         add_controller(settings);
 }
 
@@ -33,10 +34,21 @@ void gateway::add_controller(const config::controller_settings& settings) {
         [this](session::controller_session& from, const protocol::link_action& event) {
             dispatch(from, event);
         });
-    sessions_.push_back(session);
+    sessions_[settings.name] = session;
     for (auto& f : features_)
         f->on_controller_added(*session);
     session->start();
+}
+
+void gateway::remove_controller(const std::string& name) {
+    const auto it = sessions_.find(name);
+    if (it == sessions_.end())
+        return;
+    auto session = it->second;
+    session->stop();
+    for (auto& f : features_)
+        f->on_controller_removed(*session);
+    sessions_.erase(it);
 }
 
 void gateway::dispatch(session::controller_session& from, const protocol::link_action& event) {
@@ -45,10 +57,36 @@ void gateway::dispatch(session::controller_session& from, const protocol::link_a
 }
 
 void gateway::stop() {
-    for (auto& session : sessions_)
+    for (auto& [name, session] : sessions_)
         session->stop();
     for (auto& f : features_)
         f->stop();
+}
+
+void gateway::reload(const config::site_config& site) {
+    if (site.site != site_.site || site.mqtt != site_.mqtt)
+        spdlog::warn("reload: site and mqtt settings take effect after a restart");
+    std::vector<std::string> gone;
+    for (const auto& [name, session] : sessions_) {
+        const auto& wanted = site.controllers;
+        const auto same = std::find_if(wanted.begin(), wanted.end(), [&](const auto& c) {
+            return c.name == name && c == session->settings();
+        });
+        if (same == wanted.end())
+            gone.push_back(name);
+    }
+    for (const auto& name : gone) {
+        spdlog::info("reload: {} stops", name);
+        remove_controller(name);
+    }
+    for (const auto& settings : site.controllers) {
+        if (!sessions_.count(settings.name)) {
+            spdlog::info("reload: {} starts", settings.name);
+            add_controller(settings);
+        }
+    }
+    site_.controllers = site.controllers;
+    site_.logging = site.logging;
 }
 
 } // namespace mg::service

@@ -1,6 +1,6 @@
 #pragma once
-// The assembled bridge for one site: the MQTT sink, one session per controller, and the
-// features between them, all on one event loop.
+// The assembled bridge for one site: one session per controller and the features between them
+// and the MQTT sink, all on one event loop.
 
 #include "gateway/config/site_config.hpp"
 #include "gateway/features/availability.hpp"
@@ -13,6 +13,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -27,22 +28,26 @@ public:
     void start();
     // Closes every WebSocket and publishes offline for every controller and the gateway.
     void stop();
+    // Applies a new site file: controllers added start, removed ones stop, changed ones
+    // restart, unchanged ones keep their WebSocket. Broker and site settings need a restart.
+    void reload(const config::site_config& site);
 
     std::size_t controllers_live() const { return availability_->live_count(); }
     std::size_t controllers_total() const { return sessions_.size(); }
 
 private:
     void add_controller(const config::controller_settings& settings);
+    void remove_controller(const std::string& name);
     void dispatch(session::controller_session& from, const protocol::link_action& event);
 
     boost::asio::any_io_executor loop_;
+    config::site_config site_;
     mqtt::sink& sink_;
     features::topic_scheme topics_;
     protocol::steady_clock clock_;
     features::availability* availability_ = nullptr;
     std::vector<std::unique_ptr<features::feature>> features_;
-    std::vector<std::shared_ptr<session::controller_session>> sessions_;
-    std::vector<config::controller_settings> controller_settings_;
+    std::map<std::string, std::shared_ptr<session::controller_session>, std::less<>> sessions_;
 };
 
 } // namespace mg::service

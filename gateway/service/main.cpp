@@ -5,6 +5,7 @@
 #include "gateway/service/command_line.hpp"
 #include "gateway/service/gateway.hpp"
 #include "gateway/service/logging.hpp"
+#include "gateway/service/systemd_notifier.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -18,35 +19,82 @@ constexpr int exit_clean = 0;
 constexpr int exit_runtime_error = 1;
 constexpr int exit_usage = 2;
 
-int run(const mg::config::site_config& site) {
-    boost::asio::io_context loop;
-    mg::features::topic_scheme topics(site.mqtt.base_topic, site.site);
-    mg::mqtt::paho_sink sink(loop.get_executor(), site.mqtt, topics.gateway("status"));
-    mg::service::gateway bridge(loop.get_executor(), site, sink, [&sink] {
-        return mg::features::mqtt_counters{sink.published(), sink.dropped(), sink.reconnects(),
-                                           sink.buffered()};
-    });
+class gateway_daemon {
+public:
+    gateway_daemon(const mg::service::command_line& cli, const mg::config::site_config& site)
+        : cli_(cli), topics_(site.mqtt.base_topic, site.site),
+          sink_(loop_.get_executor(), site.mqtt, topics_.gateway("status")),
+          bridge_(loop_.get_executor(), site, sink_,
+                  [this] {
+                      return mg::features::mqtt_counters{sink_.published(), sink_.dropped(),
+                                                         sink_.reconnects(), sink_.buffered()};
+                  }),
+          notifier_(loop_.get_executor(), [this] { return status_line(); }) {}
 
-    boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
-    boost::asio::steady_timer shutdown_deadline(loop);
-    signals.async_wait([&](boost::system::error_code ec, int signal) {
-        if (ec)
-            return;
+    int run() {
+        stop_signals_.async_wait([this](boost::system::error_code ec, int signal) {
+            if (!ec)
+                stop(signal);
+        });
+        wait_for_reload();
+        sink_.start();
+        bridge_.start();
+        notifier_.ready();
+        loop_.run();
+        return exit_clean;
+    }
+
+private:
+    std::string status_line() const {
+        return std::to_string(bridge_.controllers_live()) + "/" +
+               std::to_string(bridge_.controllers_total()) + " controllers live, broker " +
+               (sink_.connected() ? "connected" : "disconnected");
+    }
+
+    void stop(int signal) {
         spdlog::info("signal {}: stopping", signal);
-        bridge.stop();
-        sink.stop([&] { loop.stop(); });
+        notifier_.stopping();
+        reload_signal_.cancel();
+        bridge_.stop();
+        sink_.stop([this] { loop_.stop(); });
         // A broker that does not answer must not keep the process from exiting.
-        shutdown_deadline.expires_after(std::chrono::seconds(5));
-        shutdown_deadline.async_wait([&](boost::system::error_code) { loop.stop(); });
-    });
+        shutdown_deadline_.expires_after(std::chrono::seconds(5));
+        shutdown_deadline_.async_wait([this](boost::system::error_code) { loop_.stop(); });
+    }
 
-    spdlog::info("mosaic-gateway {} for site {}: {} controller(s), broker {}", MG_VERSION,
-                 site.site, site.controllers.size(), site.mqtt.url);
-    sink.start();
-    bridge.start();
-    loop.run();
-    return exit_clean;
-}
+    void wait_for_reload() {
+        reload_signal_.async_wait([this](boost::system::error_code ec, int) {
+            if (ec)
+                return;
+            reload();
+            wait_for_reload();
+        });
+    }
+
+    void reload() {
+        notifier_.reloading();
+        try {
+            const auto site = mg::config::load_site_config(cli_.config_path);
+            if (!cli_.log_level)
+                spdlog::set_level(spdlog::level::from_str(site.logging.level));
+            bridge_.reload(site);
+            spdlog::info("reloaded {}", cli_.config_path);
+        } catch (const mg::config::config_error& e) {
+            spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+        }
+        notifier_.ready();
+    }
+
+    const mg::service::command_line& cli_;
+    boost::asio::io_context loop_;
+    mg::features::topic_scheme topics_;
+    mg::mqtt::paho_sink sink_;
+    mg::service::gateway bridge_;
+    mg::service::systemd_notifier notifier_;
+    boost::asio::signal_set stop_signals_{loop_, SIGINT, SIGTERM};
+    boost::asio::signal_set reload_signal_{loop_, SIGHUP};
+    boost::asio::steady_timer shutdown_deadline_{loop_};
+};
 
 } // namespace
 
@@ -82,7 +130,10 @@ int main(int argc, char** argv) {
 
     try {
         mg::service::setup_logging(cli.log_level.value_or(site.logging.level));
-        return run(site);
+        spdlog::info("mosaic-gateway {} for site {}: {} controller(s), broker {}", MG_VERSION,
+                     site.site, site.controllers.size(), site.mqtt.url);
+        gateway_daemon d(cli, site);
+        return d.run();
     } catch (const std::exception& e) {
         spdlog::critical("fatal: {}", e.what());
         return exit_runtime_error;

@@ -138,11 +138,12 @@ std::int64_t sim_process::wait_counter(std::size_t controller, const char* name,
 
 std::string sim_process::log() const { return read_file(dir_.path() / "sim.out"); }
 
-gateway_process::gateway_process(std::string_view yaml, std::vector<std::string> extra_args) {
+gateway_process::gateway_process(std::string_view yaml, std::vector<std::string> extra_args,
+                                 std::vector<std::pair<std::string, std::string>> env) {
     const auto config = dir_.write("site.yaml", yaml);
     std::vector<std::string> argv{binary("mosaic-gateway"), "-c", config.string()};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-    process_ = process(argv, {(dir_.path() / "gateway.log").string(), {}, {}});
+    process_ = process(argv, {(dir_.path() / "gateway.log").string(), std::move(env), {}});
 }
 
 gateway_process::~gateway_process() { process_.terminate(std::chrono::seconds(5)); }

@@ -52,7 +52,8 @@ private:
 // A real mosaic-gateway process on a site file written into a temporary folder.
 class gateway_process {
 public:
-    explicit gateway_process(std::string_view yaml, std::vector<std::string> extra_args = {});
+    explicit gateway_process(std::string_view yaml, std::vector<std::string> extra_args = {},
+                             std::vector<std::pair<std::string, std::string>> env = {});
     ~gateway_process();
 
     // SIGTERM, and the exit code (-1 when it had to be killed).
