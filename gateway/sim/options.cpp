@@ -1,0 +1,174 @@
+#include "gateway/sim/options.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace mg::sim {
+namespace {
+
+template <class T> T parse_unsigned(std::string_view flag, std::string_view text, T max) {
+    std::uint64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value > max)
+        throw usage_error(std::string(flag) + ": not a number in range: '" + std::string(text) +
+                          "'");
+    return static_cast<T>(value);
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// The reported name and the documented connection budget of each model.
+void set_hardware(options& opts, std::string_view text) {
+    const auto name = lower(text);
+    if (name == "msc") {
+        opts.hardware = "MSC";
+        opts.max_connections = 8;
+    } else if (name == "msc_x" || name == "msc x" || name == "msc-x") {
+        opts.hardware = "MSC X";
+        opts.max_connections = 16;
+    } else if (name == "atlas") {
+        opts.hardware = "Atlas";
+        opts.max_connections = 16;
+    } else {
+        throw usage_error("--hardware: expected MSC, MSC_X or Atlas, got '" + std::string(text) +
+                          "'");
+    }
+}
+
+std::chrono::milliseconds duration_arg(std::string_view flag, std::string_view text) {
+    const auto d = parse_duration(text);
+    if (!d)
+        throw usage_error(std::string(flag) + ": not a duration: '" + std::string(text) + "'");
+    return *d;
+}
+
+user_credentials user_arg(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0)
+        throw usage_error("--user: expected NAME:PASSWORD");
+    return {std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
+}
+
+} // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[digits])) != 0 || text[digits] == '.'))
+        ++digits;
+    if (digits == 0)
+        return std::nullopt;
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + digits, value);
+    if (ec != std::errc{} || ptr != text.data() + digits || !std::isfinite(value))
+        return std::nullopt;
+    const auto unit = text.substr(digits);
+    double ms_per_unit = 0;
+    if (unit.empty() || unit == "s")
+        ms_per_unit = 1000;
+    else if (unit == "ms")
+        ms_per_unit = 1;
+    else if (unit == "m")
+        ms_per_unit = 60'000;
+    else if (unit == "h")
+        ms_per_unit = 3'600'000;
+    else
+        return std::nullopt;
+    const double ms = value * ms_per_unit;
+    if (ms > static_cast<double>(std::numeric_limits<std::int32_t>::max()))
+        return std::nullopt;
+    return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(ms)));
+}
+
+options parse_options(const std::vector<std::string_view>& args) {
+    options opts;
+    std::optional<std::size_t> max_connections;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view flag = args[i];
+        std::optional<std::string_view> inline_value;
+        if (const auto eq = flag.find('=');
+            flag.starts_with("--") && eq != std::string_view::npos) {
+            inline_value = flag.substr(eq + 1);
+            flag = flag.substr(0, eq);
+        }
+        auto value = [&]() -> std::string_view {
+            if (inline_value)
+                return *inline_value;
+            if (i + 1 >= args.size())
+                throw usage_error(std::string(flag) + ": missing value");
+            return args[++i];
+        };
+        if (flag == "--help" || flag == "-h")
+            opts.help = true;
+        else if (flag == "--bind")
+            opts.bind = value();
+        else if (flag == "--port")
+            opts.port = parse_unsigned<std::uint16_t>(flag, value(), 65535);
+        else if (flag == "--controllers")
+            opts.controllers = parse_unsigned<std::size_t>(flag, value(), 1000);
+        else if (flag == "--control-port")
+            opts.control_port = parse_unsigned<std::uint16_t>(flag, value(), 65535);
+        else if (flag == "--seed")
+            opts.seed = parse_unsigned<std::uint64_t>(flag, value(),
+                                                      std::numeric_limits<std::uint64_t>::max());
+        else if (flag == "--tick")
+            opts.tick = duration_arg(flag, value());
+        else if (flag == "--hardware")
+            set_hardware(opts, value());
+        else if (flag == "--max-connections")
+            max_connections = parse_unsigned<std::size_t>(flag, value(), 100'000);
+        else if (flag == "--user")
+            opts.users.push_back(user_arg(value()));
+        else if (flag == "--token-idle")
+            opts.token_idle = duration_arg(flag, value());
+        else if (flag == "--tls")
+            opts.tls = true;
+        else if (flag == "--flood-rate")
+            opts.flood_rate = parse_unsigned<std::uint64_t>(flag, value(), 10'000'000);
+        else if (flag == "--flood-count")
+            opts.flood_count = parse_unsigned<std::uint64_t>(
+                flag, value(), std::numeric_limits<std::uint64_t>::max());
+        else
+            throw usage_error("unknown argument '" + std::string(args[i]) + "'");
+    }
+    if (max_connections)
+        opts.max_connections = *max_connections;
+    if (opts.controllers == 0)
+        throw usage_error("--controllers: at least 1");
+    if (opts.max_connections == 0)
+        throw usage_error("--max-connections: at least 1");
+    if (opts.token_idle.count() <= 0)
+        throw usage_error("--token-idle: must be positive");
+    if (opts.port != 0 && opts.port + opts.controllers - 1 > 65535)
+        throw usage_error("--port: the controllers' ports would pass 65535");
+    return opts;
+}
+
+std::string_view usage_text() {
+    return R"(usage: mosaic-sim [options]
+  --bind ADDR             listen address (default 127.0.0.1)
+  --port P                first controller port; controller i uses P+i (default 0: ephemeral)
+  --controllers N         simulated controllers (default 1)
+  --control-port P        control API port (default 0: ephemeral)
+  --seed S                random seed (default 1)
+  --tick DURATION         random project change period, 0 = never (default 0)
+  --hardware TYPE         MSC (default), MSC_X or Atlas
+  --max-connections N     TCP connection limit per controller (default by hardware: 8 or 16)
+  --user NAME:PASSWORD    enable security with this user (repeatable)
+  --token-idle DURATION   token idle expiry (default 300s)
+  --tls                   serve wss/https with a generated self-signed certificate
+  --flood-rate N          broadcast N group/timeline changes per second to subscribers
+  --flood-count M         stop flooding after M messages (default unlimited)
+)";
+}
+
+} // namespace mg::sim

@@ -1,0 +1,49 @@
+#pragma once
+// The mosaic-sim command line.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mg::sim {
+
+struct user_credentials {
+    std::string name;
+    std::string password;
+};
+
+struct options {
+    std::string bind = "127.0.0.1";
+    std::uint16_t port = 0; // 0: every controller gets an ephemeral port
+    std::size_t controllers = 1;
+    std::uint16_t control_port = 0;
+    std::uint64_t seed = 1;
+    std::chrono::milliseconds tick{0}; // 0: the project changes only through the control API
+    std::string hardware = "MSC";      // as reported in `system.hardware_type`
+    std::size_t max_connections = 8;
+    std::vector<user_credentials> users; // empty: security off
+    std::chrono::milliseconds token_idle{300'000};
+    bool tls = false;
+    std::uint64_t flood_rate = 0;  // messages per second; 0: off
+    std::uint64_t flood_count = 0; // 0: unlimited
+    bool help = false;
+};
+
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Throws usage_error with a message naming the offending argument.
+options parse_options(const std::vector<std::string_view>& args);
+
+// "500ms", "10s", "5m", "1h" or a plain number of seconds ("1.5").
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+std::string_view usage_text();
+
+} // namespace mg::sim
