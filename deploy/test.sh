@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer, and
-# runs every test; then builds the release configuration and runs the tests there too.
+# Installs what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer and
+# runs every test; then builds the release configuration, runs the tests there too, and
+# builds and checks the Debian package (contents, lintian, systemd-analyze).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,3 +15,6 @@ for preset in asan release; do
   echo "== $preset tests"
   ctest --preset "$preset" -j"$jobs" --timeout 300
 done
+
+echo "== package"
+./deploy/check-package.sh
