@@ -141,7 +141,7 @@ private:
         finish(interpret_auth_response(response_.result_int(), response_.body()));
     }
 
-    const config::controller_settings& target_;
+    const config::controller_settings target_; // a copy: pending handlers may outlive the session
     net::ip::tcp::resolver resolver_;
     std::shared_ptr<net::ssl::context> tls_context_;
     std::variant<std::unique_ptr<beast::tcp_stream>, std::unique_ptr<tls_stream>> stream_;

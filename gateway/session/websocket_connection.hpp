@@ -59,7 +59,7 @@ private:
     void write_next();
     void on_write(error_code ec, std::size_t bytes);
 
-    const config::controller_settings& target_;
+    const config::controller_settings target_; // a copy: pending handlers may outlive the session
     net::ip::tcp::resolver resolver_;
     std::variant<std::unique_ptr<plain_stream>, std::unique_ptr<tls_stream>> stream_;
     std::optional<certificate_check> check_;
