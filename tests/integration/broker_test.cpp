@@ -1,0 +1,133 @@
+// The broker side: nothing lost while the broker is away, TLS, MQTT 3.1.1 (CONTRACT §4.7).
+
+#include "tests/support/mosquitto.hpp"
+#include "tests/support/mqtt_recorder.hpp"
+#include "tests/support/sim_process.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+namespace mg::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string C = "mosaic/hotel/lobby";
+
+std::string log_frame(int n) {
+    // One packed log entry whose text carries its number, so order can be checked.
+    return R"({"frame":"{\"broadcast\":\"log\",\"data\":{\"log\":\"\\u0007\\u0015\\u00045dc 68907857entry )" +
+           std::to_string(n) + R"(\"}}"})";
+}
+
+std::string site_yaml(const std::string& mqtt, const sim_process& sim) {
+    return "site: hotel\n"
+           "mqtt:\n" + mqtt +
+           "controllers:\n"
+           "  - { name: lobby, url: '" + sim.url() + "', poll: [], keepalive: 1s }\n";
+}
+
+TEST(Broker, OutageLosesNoStateAndKeepsNewestEventsInOrder) {
+    mosquitto_options persistent;
+    persistent.persistence = true;
+    mosquitto broker(persistent);
+    broker.start();
+    sim_process sim;
+    recorder_options options;
+    options.uri = broker.paho_uri();
+    options.client_id = "outage-recorder";
+    options.persistent_session = true;
+    mqtt_recorder mqtt(options);
+    gateway_process gateway(site_yaml("  url: " + broker.url() + "\n  buffer_messages: 5\n", sim));
+    ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
+
+    broker.stop();
+    sim.control("POST", "/controllers/0/timeline", R"({"num":1,"state":"running","position":100})");
+    sim.control("POST", "/controllers/0/timeline", R"({"num":1,"position":900})");
+    for (int level = 1; level <= 50; ++level)
+        sim.control("POST", "/controllers/0/group", "{\"num\":2,\"level\":" + std::to_string(level) + "}");
+    for (int n = 1; n <= 8; ++n)
+        sim.control("POST", "/controllers/0/broadcast", log_frame(n));
+    broker.start();
+
+    const auto group = mqtt.wait_for(C + "/group/2", [](const auto& m) {
+        return m.payload.find(R"("level":50)") != std::string::npos;
+    });
+    ASSERT_TRUE(group) << gateway.log();
+    const auto timeline = mqtt.wait_for(C + "/timeline/1", [](const auto& m) {
+        return m.payload.find(R"("position":900)") != std::string::npos;
+    });
+    ASSERT_TRUE(timeline);
+    EXPECT_NE(timeline->payload.find(R"("state":"running")"), std::string::npos);
+
+    // Only the newest five events fit the bound; they arrive in order.
+    const auto entries = mqtt.wait_count(C + "/log", 5);
+    ASSERT_EQ(entries.size(), 5u) << gateway.log();
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        EXPECT_NE(entries[i].payload.find("entry " + std::to_string(i + 4)), std::string::npos)
+            << entries[i].payload;
+
+    // A subscriber arriving now sees the controller's current state.
+    mqtt_recorder late(broker.paho_uri());
+    const auto retained = late.wait_for(C + "/group/2");
+    ASSERT_TRUE(retained);
+    EXPECT_NE(retained->payload.find(R"("level":50)"), std::string::npos);
+    EXPECT_EQ(late.wait_for(C + "/status")->payload, "online");
+
+    // The drop count is reported.
+    EXPECT_EQ(gateway.stop(), 0);
+    const auto stats = mqtt.wait_for("mosaic/hotel/gateway/stats", [](const auto& m) {
+        return m.payload.find(R"("dropped":3)") != std::string::npos;
+    });
+    EXPECT_TRUE(stats) << (mqtt.last("mosaic/hotel/gateway/stats") ? mqtt.last("mosaic/hotel/gateway/stats")->payload : "no stats");
+}
+
+TEST(Broker, RestartWithoutPersistenceConvergesFromTheGatewaysCache) {
+    mosquitto broker;
+    broker.start();
+    sim_process sim;
+    gateway_process gateway(site_yaml("  url: " + broker.url() + "\n", sim));
+    {
+        mqtt_recorder mqtt(broker.paho_uri());
+        ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
+        sim.control("POST", "/controllers/0/scene", R"({"num":3,"state":"started","onstage":true})");
+        ASSERT_TRUE(mqtt.wait_for(C + "/scene/3"));
+    }
+    broker.stop();
+    broker.start();
+    mqtt_recorder fresh(broker.paho_uri());
+    EXPECT_TRUE(fresh.wait_for_payload("mosaic/hotel/gateway/status", "online")) << gateway.log();
+    EXPECT_TRUE(fresh.wait_for_payload(C + "/status", "online"));
+    const auto scene = fresh.wait_for(C + "/scene/3");
+    ASSERT_TRUE(scene);
+    EXPECT_TRUE(scene->retained);
+    EXPECT_NE(scene->payload.find("started"), std::string::npos);
+}
+
+TEST(Broker, Mqtt311ModeBridgesState) {
+    mosquitto broker;
+    broker.start();
+    sim_process sim;
+    recorder_options options;
+    options.uri = broker.paho_uri();
+    options.protocol = 3;
+    mqtt_recorder mqtt(options);
+    gateway_process gateway(site_yaml("  url: " + broker.url() + "\n  protocol: 3\n", sim));
+    ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
+    sim.control("POST", "/controllers/0/group", R"({"num":1,"level":33})");
+    EXPECT_TRUE(mqtt.wait_for(C + "/group/1", [](const auto& m) {
+        return m.payload.find(R"("level":33)") != std::string::npos;
+    }));
+    // On-demand get still works; without MQTT 5 there is no response topic.
+    std::optional<recorded_message> project;
+    for (int attempt = 0; attempt < 20 && !project; ++attempt) {
+        mqtt.publish(C + "/project/get", "");
+        project = mqtt.wait_for(C + "/project", 500ms);
+    }
+    EXPECT_TRUE(project) << gateway.log();
+    EXPECT_EQ(gateway.stop(), 0);
+    EXPECT_TRUE(mqtt.wait_for_payload("mosaic/hotel/gateway/status", "offline"));
+}
+
+} // namespace
+} // namespace mg::test
