@@ -3,6 +3,9 @@
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/mqtt_recorder.hpp"
 #include "tests/support/sim_process.hpp"
+#include "tests/support/test_pki.hpp"
+
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -127,6 +130,54 @@ TEST(Broker, Mqtt311ModeBridgesState) {
     EXPECT_TRUE(project) << gateway.log();
     EXPECT_EQ(gateway.stop(), 0);
     EXPECT_TRUE(mqtt.wait_for_payload("mosaic/hotel/gateway/status", "offline"));
+}
+
+} // namespace
+} // namespace mg::test
+
+namespace mg::test {
+namespace {
+
+class BrokerTls : public ::testing::Test {
+protected:
+    BrokerTls() {
+        tls_port = free_tcp_port();
+        mosquitto_options options;
+        options.extra_config = {"listener " + std::to_string(tls_port) + " 127.0.0.1",
+                                "cafile " + pki.ca_cert.string(),
+                                "certfile " + pki.server_cert.string(),
+                                "keyfile " + pki.server_key.string()};
+        broker.emplace(options);
+        broker->start();
+    }
+
+    std::string tls_yaml(const std::filesystem::path& ca) const {
+        return "  url: mqtts://127.0.0.1:" + std::to_string(tls_port) + "\n" +
+               "  tls: { ca_file: '" + ca.string() + "' }\n";
+    }
+
+    test_pki pki;
+    std::uint16_t tls_port = 0;
+    std::optional<mosquitto> broker;
+};
+
+TEST_F(BrokerTls, VerifiedTlsConnectionCarriesState) {
+    sim_process sim;
+    mqtt_recorder mqtt(broker->paho_uri());
+    gateway_process gateway(site_yaml(tls_yaml(pki.ca_cert), sim));
+    EXPECT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
+    EXPECT_TRUE(mqtt.wait_for_payload("mosaic/hotel/gateway/status", "online"));
+}
+
+TEST_F(BrokerTls, WrongCaIsRefusedWithClearError) {
+    sim_process sim;
+    mqtt_recorder mqtt(broker->paho_uri());
+    gateway_process gateway(site_yaml(tls_yaml(pki.other_ca_cert), sim));
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (gateway.log().find("TLS") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_NE(gateway.log().find("TLS"), std::string::npos) << gateway.log();
+    EXPECT_FALSE(mqtt.wait_for("mosaic/hotel/gateway/status", 1s));
 }
 
 } // namespace

@@ -1,8 +1,10 @@
 // The Paho sink against a real mosquitto: what reaches the broker, across outages.
 
 #include "gateway/mqtt/paho_sink.hpp"
+#include "tests/support/captured_log.hpp"
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/mqtt_recorder.hpp"
+#include "tests/support/test_pki.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,8 +13,6 @@
 #include <gtest/gtest.h>
 #include <memory>
 #include <mqtt/async_client.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -192,6 +192,22 @@ TEST_F(PahoSink, IdenticalRetainedPayloadIsNotResent) {
     ASSERT_TRUE(rec.wait_for("t/marker"));
     EXPECT_EQ(payloads(rec.messages("t/a")), (std::vector<std::string>{"1", "2"}));
     EXPECT_EQ(payloads(rec.messages("t/b")), (std::vector<std::string>{"1"}));
+}
+
+TEST_F(PahoSink, InvalidTopicsAreRefusedWithoutLosingTheConnection) {
+    mqtt_recorder rec(recorder());
+    make_sink(settings());
+    start_and_wait_connected();
+    on_loop([this] {
+        sink_->publish_state("t/+/bad", "x");
+        sink_->publish_event("t/#", "y");
+        sink_->publish_event("", "z");
+        sink_->publish_event("t/fine", "ok");
+    });
+    ASSERT_TRUE(rec.wait_for_payload("t/fine", "ok"));
+    EXPECT_EQ(on_loop([this] { return sink_->dropped(); }), 3u);
+    EXPECT_TRUE(on_loop([this] { return sink_->connected(); }));
+    EXPECT_EQ(on_loop([this] { return sink_->reconnects(); }), 0u);
 }
 
 TEST_F(PahoSink, EventsArriveInOrderWithoutRetainFlag) {
@@ -520,23 +536,6 @@ TEST_F(PahoSink, ConnectionChangesAreReportedOnTheLoop) {
         EXPECT_EQ(id, loop_thread_.get_id());
 }
 
-// Captures what the sink logs, in place of the default logger.
-class captured_log {
-public:
-    captured_log()
-        : ring_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000)),
-          previous_(spdlog::default_logger()) {
-        ring_->set_pattern("%v");
-        spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", ring_));
-    }
-    ~captured_log() { spdlog::set_default_logger(previous_); }
-    std::vector<std::string> lines() const { return ring_->last_formatted(); }
-
-private:
-    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> ring_;
-    std::shared_ptr<spdlog::logger> previous_;
-};
-
 TEST_F(PahoSink, ConnectionErrorsAreLoggedOnceAndNeverShowThePassword) {
     captured_log log;
     auto s = settings();
@@ -564,6 +563,90 @@ TEST_F(PahoSink, ConnectionErrorsAreLoggedOnceAndNeverShowThePassword) {
         EXPECT_EQ(std::count(lines.begin(), lines.end(), lines[i]), 1) << "repeated: " << lines[i];
     }
     EXPECT_FALSE(on_loop([this] { return sink_->connected(); }));
+}
+
+// One set of certificates for all TLS tests; making them takes a moment.
+const test_pki& pki() {
+    static const test_pki instance;
+    return instance;
+}
+
+// The plain listener for recorders, plus two TLS listeners: one any client may use, one that
+// requires a client certificate from the test CA.
+mosquitto_options tls_broker(std::uint16_t tls_port, std::uint16_t mutual_port) {
+    mosquitto_options o;
+    for (const auto& [port, require] : {std::pair{tls_port, false}, std::pair{mutual_port, true}}) {
+        o.extra_config.push_back("listener " + std::to_string(port) + " 127.0.0.1");
+        o.extra_config.push_back("cafile " + pki().ca_cert.string());
+        o.extra_config.push_back("certfile " + pki().server_cert.string());
+        o.extra_config.push_back("keyfile " + pki().server_key.string());
+        o.extra_config.push_back(std::string("require_certificate ") +
+                                 (require ? "true" : "false"));
+    }
+    return o;
+}
+
+class PahoSinkTls : public PahoSink {
+protected:
+    explicit PahoSinkTls(std::uint16_t tls_port = free_tcp_port(),
+                         std::uint16_t mutual_port = free_tcp_port())
+        : PahoSink(tls_broker(tls_port, mutual_port)), tls_port_(tls_port),
+          mutual_port_(mutual_port) {}
+
+    config::mqtt_settings tls_settings(std::uint16_t port, config::mqtt_tls tls) const {
+        auto s = settings();
+        s.secure = true;
+        s.port = port;
+        s.url = "mqtts://127.0.0.1:" + std::to_string(port);
+        s.tls = std::move(tls);
+        return s;
+    }
+
+    // Waits until a logged line contains `text`.
+    static bool wait_logged(const captured_log& log, std::string_view text,
+                            std::chrono::milliseconds timeout = 10s) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            for (const auto& line : log.lines()) {
+                if (line.find(text) != std::string::npos)
+                    return true;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        return false;
+    }
+
+    std::uint16_t tls_port_;
+    std::uint16_t mutual_port_;
+};
+
+TEST_F(PahoSinkTls, ConnectsOverTlsVerifyingTheBrokerAgainstTheCa) {
+    mqtt_recorder rec(recorder());
+    make_sink(tls_settings(tls_port_, {pki().ca_cert.string(), {}, {}, true}));
+    start_and_wait_connected();
+    on_loop([this] { sink_->publish_state("t/tls", "secret-channel"); });
+    EXPECT_TRUE(rec.wait_for_payload("t/tls", "secret-channel"));
+}
+
+TEST_F(PahoSinkTls, PresentsItsClientCertificateWhenTheBrokerRequiresOne) {
+    mqtt_recorder rec(recorder());
+    make_sink(tls_settings(mutual_port_, {pki().ca_cert.string(), pki().client_cert.string(),
+                                          pki().client_key.string(), true}));
+    start_and_wait_connected();
+    ASSERT_TRUE(rec.wait_for_payload(will_topic, "online"));
+}
+
+TEST_F(PahoSinkTls, RefusesABrokerSignedByAnotherCaAndSaysSo) {
+    captured_log log;
+    make_sink(tls_settings(tls_port_, {pki().other_ca_cert.string(), {}, {}, true}));
+    on_loop([this] { sink_->start(); });
+    EXPECT_TRUE(wait_logged(log, "TLS handshake failed"));
+    EXPECT_FALSE(on_loop([this] { return sink_->connected(); }));
+}
+
+TEST_F(PahoSinkTls, WithoutVerificationAnyCertificateIsAccepted) {
+    make_sink(tls_settings(tls_port_, {pki().other_ca_cert.string(), {}, {}, false}));
+    start_and_wait_connected();
 }
 
 } // namespace

@@ -68,6 +68,17 @@ INSTANTIATE_TEST_SUITE_P(
         match_case{"a/#/b", "a/x/b", false}, match_case{"a#", "a#", false},
         match_case{"a/b+", "a/b+", false}, match_case{"", "a", false}, match_case{"a", "", false}));
 
+TEST(ValidTopicName, RefusesWhatABrokerWouldRefuse) {
+    EXPECT_TRUE(mqtt::valid_topic_name("mosaic/site/lobby/status"));
+    EXPECT_TRUE(mqtt::valid_topic_name("/"));
+    EXPECT_TRUE(mqtt::valid_topic_name("a b/\xc3\xa9"));
+    EXPECT_FALSE(mqtt::valid_topic_name(""));
+    EXPECT_FALSE(mqtt::valid_topic_name("a/+/b"));
+    EXPECT_FALSE(mqtt::valid_topic_name("a/#"));
+    EXPECT_FALSE(mqtt::valid_topic_name(std::string("a\0b", 3)));
+    EXPECT_FALSE(mqtt::valid_topic_name(std::string(65536, 'a')));
+}
+
 TEST(JoinTopic, JoinsLevelsWithSlashes) {
     EXPECT_EQ(join_topic({"mosaic", "hotel", "lobby", "status"}), "mosaic/hotel/lobby/status");
     EXPECT_EQ(join_topic({"only"}), "only");

@@ -147,8 +147,7 @@ void mqtt_recorder::subscribe_all() {
     try {
         // Paho reads the options list only for two or more filters; one goes on its own.
         if (options_.filters.size() == 1) {
-            client_->subscribe(options_.filters.front(), options_.qos, nullptr, *subscribed_,
-                               opts);
+            client_->subscribe(options_.filters.front(), options_.qos, nullptr, *subscribed_, opts);
         } else {
             auto filters = ::mqtt::string_collection::create(options_.filters);
             ::mqtt::iasync_client::qos_collection qos(options_.filters.size(), options_.qos);

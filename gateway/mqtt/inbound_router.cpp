@@ -1,0 +1,34 @@
+#include "gateway/mqtt/inbound_router.hpp"
+
+#include "gateway/mqtt/topics.hpp"
+
+#include <exception>
+#include <spdlog/spdlog.h>
+
+namespace mg::mqtt {
+
+void inbound_router::add(std::string filter, inbound_handler handler) {
+    routes_.push_back(route{std::move(filter), std::move(handler)});
+}
+
+std::size_t inbound_router::dispatch(const inbound_message& message) const {
+    std::size_t ran = 0;
+    // By index over the routes there were: one a handler adds serves the next message, and
+    // the deque keeps the others in place meanwhile.
+    const auto count = routes_.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto& r = routes_[i];
+        if (!r.handler || !topic_matches(r.filter, message.topic))
+            continue;
+        ++ran;
+        try {
+            r.handler(message);
+        } catch (const std::exception& e) {
+            spdlog::error("mqtt: handler for {} failed on {}: {}", r.filter, message.topic,
+                          e.what());
+        }
+    }
+    return ran;
+}
+
+} // namespace mg::mqtt

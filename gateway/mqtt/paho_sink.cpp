@@ -1,0 +1,395 @@
+// The only place that includes Paho: sink_core's library operations, and Paho's callbacks
+// posted to the event loop.
+
+#include "gateway/mqtt/paho_sink.hpp"
+
+#include "gateway/mqtt/sink_core.hpp"
+
+#include <boost/asio/post.hpp>
+#include <mqtt/async_client.h>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+#include <utility>
+
+namespace mg::mqtt {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace paho = ::mqtt;
+using namespace std::chrono_literals;
+
+constexpr auto keep_alive = 30s;
+constexpr auto connect_timeout = 10s;
+// At most this many messages are inside Paho unconfirmed: its queue is memory outside the
+// bounded buffer, and it refuses more than its create option allows. Lowered to the broker's
+// Receive Maximum under MQTT 5: Paho stalls for about a second whenever it holds more than
+// that (mosquitto announces 20).
+constexpr std::size_t send_window_max = 1000;
+constexpr int paho_buffer = 2 * static_cast<int>(send_window_max);
+
+enum class operation { connect, publish, subscribe, disconnect };
+
+// What a Paho token reported, copied out on Paho's thread so the loop never sees the token.
+struct op_result {
+    bool ok = false;
+    int rc = 0;
+    int reason = 0;
+    std::string error;
+    std::uint64_t seq = 0;
+    std::string topic;
+    std::size_t receive_maximum = 0; // from CONNACK; 0: not announced
+};
+
+// Paho's codes for "not now" rather than "never": the message is kept and sent later.
+bool is_transient(int rc) {
+    return rc == MQTTASYNC_DISCONNECTED || rc == MQTTASYNC_MAX_MESSAGES_INFLIGHT ||
+           rc == MQTTASYNC_NO_MORE_MSGIDS || rc == MQTTASYNC_OPERATION_INCOMPLETE ||
+           rc == MQTTASYNC_MAX_BUFFERED_MESSAGES || rc == MQTTASYNC_MAX_BUFFERED;
+}
+
+// An MQTT 5 reason code by which the broker refused something (v3 results carry 255).
+bool broker_refused(int reason) {
+    return reason >= 0x80 && reason != paho::MQTTPP_V3_CODE;
+}
+
+// The CONNACK return codes of MQTT 3.1.1, which Paho passes on as the failure code.
+std::string v3_connack_text(int rc) {
+    constexpr const char* texts[] = {"unacceptable protocol version", "client identifier rejected",
+                                     "server unavailable", "bad user name or password",
+                                     "not authorized"};
+    return rc >= 1 && rc <= 5 ? texts[rc - 1] : "";
+}
+
+std::string server_uri(const config::mqtt_settings& s) {
+    const bool v6 = s.host.find(':') != std::string::npos;
+    return std::string(s.secure ? "ssl://" : "tcp://") + (v6 ? "[" : "") + s.host +
+           (v6 ? "]" : "") + ":" + std::to_string(s.port);
+}
+
+// Paho 1.2 has no accessor for a token's failure text; a completed token rethrows it,
+// message included, from wait() without blocking.
+std::string failure_text(const paho::token& tok) {
+    try {
+        const_cast<paho::token&>(tok).wait();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "MQTT error [" + std::to_string(tok.get_return_code()) + "]";
+}
+
+std::string property_text(const paho::properties& props, paho::property::code code) {
+    return props.contains(code) ? paho::get<std::string>(props, code) : std::string();
+}
+
+class paho_core final : public sink_core {
+public:
+    paho_core(asio::any_io_executor loop, const config::mqtt_settings& settings,
+              std::string will_topic);
+    ~paho_core() override;
+
+private:
+    // Relays a token's completion to the loop; one per kind of operation, alive as long as
+    // the client whose tokens point to it.
+    class listener final : public paho::iaction_listener {
+    public:
+        explicit listener(operation kind) : kind_(kind) {}
+        void bind(std::weak_ptr<paho_core> self, asio::any_io_executor loop) {
+            self_ = std::move(self);
+            loop_ = std::move(loop);
+        }
+        void on_success(const paho::token& tok) override { relay(tok, true); }
+        void on_failure(const paho::token& tok) override { relay(tok, false); }
+
+    private:
+        void relay(const paho::token& tok, bool ok);
+        operation kind_;
+        std::weak_ptr<paho_core> self_;
+        asio::any_io_executor loop_;
+    };
+
+    std::weak_ptr<paho_core> weak_self() {
+        return std::static_pointer_cast<paho_core>(shared_from_this());
+    }
+    void install_callbacks() override;
+    void connect_now() override;
+    delivery::send_result send_now(const outbound_message& message, std::uint64_t seq) override;
+    void subscribe_now(const std::string& filter) override;
+    bool disconnect_now(std::chrono::milliseconds timeout) override;
+
+    paho::connect_options connect_options() const;
+    void on_result(operation kind, const op_result& result);
+    void on_paho_message(const paho::message& message);
+
+    std::string uri_;
+    std::size_t receive_maximum_ = 0;
+    listener connect_listener_{operation::connect};
+    listener publish_listener_{operation::publish};
+    listener subscribe_listener_{operation::subscribe};
+    listener disconnect_listener_{operation::disconnect};
+    // Last, so it goes first: no token may outlive the listeners it points to.
+    std::unique_ptr<paho::async_client> client_;
+};
+
+void paho_core::listener::relay(const paho::token& tok, bool ok) {
+    op_result r;
+    r.ok = ok;
+    r.rc = tok.get_return_code();
+    r.reason = static_cast<int>(tok.get_reason_code());
+    r.seq = reinterpret_cast<std::uintptr_t>(tok.get_user_context());
+    if (!ok)
+        r.error = failure_text(tok);
+    if (kind_ == operation::connect && ok) {
+        try {
+            const auto response = tok.get_connect_response();
+            const auto& props = response.get_properties();
+            if (props.contains(paho::property::RECEIVE_MAXIMUM))
+                r.receive_maximum = paho::get<uint16_t>(props, paho::property::RECEIVE_MAXIMUM);
+        } catch (const paho::exception&) {
+        }
+    }
+    if (kind_ == operation::subscribe) {
+        if (const auto topics = tok.get_topics(); topics && !topics->empty())
+            r.topic = (*topics)[0];
+    }
+    if (kind_ == operation::publish && !ok) {
+        if (const auto* d = dynamic_cast<const paho::delivery_token*>(&tok); d && d->get_message())
+            r.topic = d->get_message()->get_topic();
+    }
+    asio::post(loop_, [self = self_, kind = kind_, r = std::move(r)] {
+        if (const auto s = self.lock())
+            s->on_result(kind, r);
+    });
+}
+
+paho_core::paho_core(asio::any_io_executor loop, const config::mqtt_settings& settings,
+                     std::string will_topic)
+    : sink_core(std::move(loop), settings, std::move(will_topic)), uri_(server_uri(settings)) {
+    const int version = settings_.protocol == 3 ? MQTTVERSION_3_1_1 : MQTTVERSION_5;
+    try {
+        client_ = std::make_unique<paho::async_client>(uri_, settings_.client_id,
+                                                       paho::create_options_builder()
+                                                           .mqtt_version(version)
+                                                           .max_buffered_messages(paho_buffer)
+                                                           .finalize(),
+                                                       nullptr);
+    } catch (const paho::exception& e) {
+        throw std::invalid_argument("mqtt: cannot use broker " + uri_ + ": " + e.what());
+    }
+}
+
+paho_core::~paho_core() {
+    // Narrows what Paho's threads may still call while the client is torn down; the posted
+    // work they leave behind finds this object gone and does nothing.
+    try {
+        client_->disable_callbacks();
+    } catch (const paho::exception&) {
+    }
+}
+
+void paho_core::install_callbacks() {
+    const auto self = weak_self();
+    for (auto* l :
+         {&connect_listener_, &publish_listener_, &subscribe_listener_, &disconnect_listener_})
+        l->bind(self, loop_);
+    auto loop = loop_;
+    client_->set_connected_handler([self, loop](const std::string&) {
+        asio::post(loop, [self] {
+            // The connect token's success, posted just before, brought the Receive Maximum.
+            if (const auto s = self.lock())
+                s->on_connected(s->receive_maximum_ > 0
+                                    ? std::min(send_window_max, s->receive_maximum_)
+                                    : send_window_max);
+        });
+    });
+    client_->set_connection_lost_handler([self, loop](const std::string& cause) {
+        asio::post(loop, [self, cause] {
+            if (const auto s = self.lock())
+                s->on_connection_lost(cause);
+        });
+    });
+    client_->set_message_callback([self, loop](paho::const_message_ptr message) {
+        asio::post(loop, [self, message = std::move(message)] {
+            if (const auto s = self.lock(); s && message)
+                s->on_paho_message(*message);
+        });
+    });
+    if (settings_.protocol != 3) {
+        client_->set_disconnected_handler(
+            [self, loop](const paho::properties&, paho::ReasonCode reason) {
+                asio::post(loop, [self, reason] {
+                    if (const auto s = self.lock())
+                        s->on_connection_lost("broker closed it: " +
+                                              paho::exception::reason_code_str(reason));
+                });
+            });
+    }
+}
+
+paho::connect_options paho_core::connect_options() const {
+    paho::connect_options_builder b;
+    if (settings_.protocol == 3)
+        b.mqtt_version(MQTTVERSION_3_1_1).clean_session(true);
+    else
+        b.mqtt_version(MQTTVERSION_5).clean_start(true);
+    b.automatic_reconnect(retry_min, retry_max)
+        .keep_alive_interval(keep_alive)
+        .connect_timeout(connect_timeout)
+        .will(paho::will_options(will_topic_, std::string("offline"), settings_.qos, true));
+    if (!settings_.username.empty())
+        b.user_name(settings_.username);
+    if (!settings_.password.empty())
+        b.password(settings_.password);
+    if (settings_.secure) {
+        // No error handler: Paho 1.2 keeps a pointer to a temporary copy of these options
+        // for it, which would dangle by the time a handshake fails.
+        paho::ssl_options ssl;
+        const auto tls = settings_.tls.value_or(config::mqtt_tls{});
+        if (!tls.ca_file.empty())
+            ssl.set_trust_store(tls.ca_file);
+        if (!tls.cert_file.empty())
+            ssl.set_key_store(tls.cert_file);
+        if (!tls.key_file.empty())
+            ssl.set_private_key(tls.key_file);
+        ssl.set_enable_server_cert_auth(tls.verify);
+        ssl.set_verify(tls.verify);
+        b.ssl(std::move(ssl));
+    }
+    return b.finalize();
+}
+
+void paho_core::connect_now() {
+    client_->connect(connect_options(), nullptr, connect_listener_);
+}
+
+delivery::send_result paho_core::send_now(const outbound_message& m, std::uint64_t seq) {
+    auto message = paho::message::create(m.topic, m.payload.data(), m.payload.size(), settings_.qos,
+                                         m.retained);
+    if (!m.correlation_data.empty() && settings_.protocol != 3) {
+        paho::properties props;
+        props.add(
+            paho::property(paho::property::CORRELATION_DATA, paho::binary_ref(m.correlation_data)));
+        message->set_properties(std::move(props));
+    }
+    try {
+        client_->publish(message, reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)),
+                         publish_listener_);
+    } catch (const paho::exception& e) {
+        if (is_transient(e.get_return_code()))
+            return delivery::send_result::later;
+        report(spdlog::level::err, "mqtt: cannot publish to " + m.topic + ": " + e.what());
+        return delivery::send_result::refused;
+    }
+    return delivery::send_result::sent;
+}
+
+void paho_core::subscribe_now(const std::string& filter) {
+    try {
+        client_->subscribe(filter, settings_.qos, nullptr, subscribe_listener_);
+    } catch (const paho::exception& e) {
+        // Disconnected meanwhile: the next connect subscribes again.
+        if (!is_transient(e.get_return_code()))
+            report(spdlog::level::err, "mqtt: cannot subscribe to " + filter + ": " + e.what());
+    }
+}
+
+bool paho_core::disconnect_now(std::chrono::milliseconds timeout) {
+    try {
+        client_->disconnect(static_cast<int>(timeout.count()), nullptr, disconnect_listener_);
+        return true;
+    } catch (const paho::exception&) {
+        // Not connected. Paho's reconnecting has stopped all the same.
+        return false;
+    }
+}
+
+void paho_core::on_result(operation kind, const op_result& r) {
+    switch (kind) {
+    case operation::connect:
+        if (r.ok) {
+            receive_maximum_ = r.receive_maximum;
+        } else if (broker_refused(r.reason)) {
+            on_connect_failed("broker refused the connection: " +
+                              paho::exception::reason_code_str(r.reason));
+        } else if (const auto text = v3_connack_text(r.rc); !text.empty()) {
+            on_connect_failed("broker refused the connection: " + text);
+        } else {
+            on_connect_failed((settings_.secure ? "TCP connect or TLS handshake failed: " : "") +
+                              r.error);
+        }
+        break;
+    case operation::publish:
+        on_published(r.seq, r.ok,
+                     !r.ok && broker_refused(r.reason)
+                         ? "mqtt: broker refused publish to " + r.topic + ": " +
+                               paho::exception::reason_code_str(r.reason)
+                         : std::string());
+        break;
+    case operation::subscribe:
+        if (!r.ok || broker_refused(r.reason))
+            report(spdlog::level::err,
+                   "mqtt: subscription to " + r.topic + " failed: " +
+                       (broker_refused(r.reason) ? paho::exception::reason_code_str(r.reason)
+                                                 : r.error));
+        break;
+    case operation::disconnect:
+        on_disconnected();
+        break;
+    }
+}
+
+void paho_core::on_paho_message(const paho::message& m) {
+    const auto& props = m.get_properties();
+    on_message(inbound_message{m.get_topic(), m.get_payload_str(),
+                               property_text(props, paho::property::RESPONSE_TOPIC),
+                               property_text(props, paho::property::CORRELATION_DATA)});
+}
+
+} // namespace
+
+paho_sink::paho_sink(boost::asio::any_io_executor loop, const config::mqtt_settings& settings,
+                     std::string will_topic)
+    : core_(std::make_shared<paho_core>(std::move(loop), settings, std::move(will_topic))) {
+    core_->on_change = &on_connection_change;
+}
+
+paho_sink::~paho_sink() {
+    core_->on_change = nullptr;
+}
+
+void paho_sink::start() {
+    core_->start();
+}
+void paho_sink::stop(std::function<void()> done) {
+    core_->stop(std::move(done));
+}
+void paho_sink::publish_state(std::string_view topic, std::string_view payload) {
+    core_->publish_state(topic, payload);
+}
+void paho_sink::publish_event(std::string_view topic, std::string_view payload,
+                              std::string_view correlation_data) {
+    core_->publish_event(topic, payload, correlation_data);
+}
+void paho_sink::subscribe(std::string_view filter, inbound_handler handler) {
+    core_->subscribe(filter, std::move(handler));
+}
+bool paho_sink::connected() const {
+    return core_->connected();
+}
+std::uint64_t paho_sink::published() const {
+    return core_->published();
+}
+std::uint64_t paho_sink::received() const {
+    return core_->received();
+}
+std::uint64_t paho_sink::dropped() const {
+    return core_->dropped();
+}
+std::size_t paho_sink::buffered() const {
+    return core_->buffered();
+}
+std::uint64_t paho_sink::reconnects() const {
+    return core_->reconnects();
+}
+
+} // namespace mg::mqtt

@@ -1,0 +1,219 @@
+#include "gateway/mqtt/sink_core.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <fstream>
+#include <spdlog/spdlog.h>
+#include <utility>
+
+namespace mg::mqtt {
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// A send refused for lack of room with nothing in flight has no completion to wait for.
+constexpr auto pump_retry = 100ms;
+// If the library never reports the disconnect, stop() still finishes shortly after its timeout.
+constexpr auto stop_grace = 500ms;
+
+constexpr std::string_view online_payload = "online";
+constexpr std::string_view offline_payload = "offline";
+
+} // namespace
+
+sink_core::sink_core(asio::any_io_executor loop, const config::mqtt_settings& settings,
+                     std::string will_topic)
+    : loop_(loop), settings_(settings), will_topic_(std::move(will_topic)),
+      delivery_(settings.buffer_messages,
+                {[this](const outbound_message& m, std::uint64_t seq) { return send_now(m, seq); },
+                 [this] { schedule_pump(); }}),
+      retry_timer_(loop), pump_timer_(loop), stop_timer_(loop) {}
+
+void sink_core::start() {
+    if (started_ || stopping_)
+        return;
+    started_ = true;
+    install_callbacks();
+    // Availability belongs to the connection: `online` with every connect, the will otherwise.
+    delivery_.publish_state(will_topic_, online_payload);
+    // The library reports an unreadable CA or key only as a failed connect; say which file.
+    if (settings_.secure && settings_.tls) {
+        const auto& tls = *settings_.tls;
+        for (const auto& [what, path] :
+             {std::pair{"CA file", &tls.ca_file}, std::pair{"certificate file", &tls.cert_file},
+              std::pair{"key file", &tls.key_file}}) {
+            if (!path->empty() && !std::ifstream(*path).good())
+                report(spdlog::level::err,
+                       "mqtt: TLS " + std::string(what) + " " + *path + " cannot be read");
+        }
+    }
+    connect();
+}
+
+void sink_core::connect() {
+    try {
+        connect_now();
+    } catch (const std::exception& e) {
+        // Refused before trying, so the library has no reconnecting of its own running.
+        report(spdlog::level::err, std::string("mqtt: cannot connect: ") + e.what());
+        schedule_retry();
+    }
+}
+
+void sink_core::schedule_retry() {
+    retry_timer_.expires_after(retry_delay_);
+    retry_delay_ = std::min(retry_delay_ * 2, retry_max);
+    retry_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+        if (const auto s = self.lock(); s && !ec && !s->stopping_ && !s->connected())
+            s->connect();
+    });
+}
+
+void sink_core::schedule_pump() {
+    pump_timer_.expires_after(pump_retry);
+    pump_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+        if (const auto s = self.lock(); s && !ec && !s->stopping_)
+            s->delivery_.pump();
+    });
+}
+
+void sink_core::on_connected(std::size_t window) {
+    if (stopping_) {
+        disconnect_now(0ms); // a reconnect that raced stop()
+        return;
+    }
+    retry_timer_.cancel();
+    retry_delay_ = retry_min;
+    if (ever_connected_)
+        ++reconnects_;
+    ever_connected_ = true;
+    last_report_.clear();
+    spdlog::info("mqtt: connected to {}:{} as {} (MQTT {})", settings_.host, settings_.port,
+                 settings_.client_id, settings_.protocol == 3 ? "3.1.1" : "5");
+    for (const auto& r : router_.routes())
+        subscribe_now(r.filter);
+    delivery_.publish_state(will_topic_, online_payload);
+    delivery_.link_up(window);
+    notify(true);
+}
+
+void sink_core::on_connect_failed(const std::string& why) {
+    if (!stopping_)
+        report(spdlog::level::err, "mqtt: cannot connect to " + settings_.host + ":" +
+                                       std::to_string(settings_.port) + ": " + why);
+}
+
+void sink_core::on_connection_lost(const std::string& why) {
+    if (!connected())
+        return;
+    pump_timer_.cancel();
+    delivery_.link_down();
+    report(spdlog::level::warn, "mqtt: connection to " + settings_.host + ":" +
+                                    std::to_string(settings_.port) + " lost" +
+                                    (why.empty() ? "" : ": " + why));
+    notify(false);
+}
+
+void sink_core::on_message(const inbound_message& message) {
+    if (stopping_)
+        return;
+    ++received_;
+    router_.dispatch(message);
+}
+
+void sink_core::on_published(std::uint64_t seq, bool ok, const std::string& refusal) {
+    if (ok) {
+        delivery_.confirmed(seq);
+    } else if (!refusal.empty()) {
+        report(spdlog::level::err, refusal);
+        delivery_.confirmed(seq, true);
+    }
+}
+
+void sink_core::publish_state(std::string_view topic, std::string_view payload) {
+    if (!stopping_ && !delivery_.publish_state(topic, payload))
+        report(spdlog::level::err,
+               "mqtt: not publishing to invalid topic '" + std::string(topic) + "'");
+}
+
+void sink_core::publish_event(std::string_view topic, std::string_view payload,
+                              std::string_view correlation_data) {
+    if (!stopping_ && !delivery_.publish_event(topic, payload, correlation_data))
+        report(spdlog::level::err,
+               "mqtt: not publishing to invalid topic '" + std::string(topic) + "'");
+}
+
+void sink_core::subscribe(std::string_view filter, inbound_handler handler) {
+    router_.add(std::string(filter), std::move(handler));
+    if (connected() && !stopping_)
+        subscribe_now(router_.routes().back().filter);
+}
+
+void sink_core::stop(std::function<void()> done) {
+    if (!done)
+        done = [] {};
+    if (stopping_) {
+        // Answer once the first stop has finished, or now if it has.
+        if (stop_done_)
+            stop_done_ = [first = std::move(stop_done_), done = std::move(done)] {
+                first();
+                done();
+            };
+        else
+            asio::post(loop_, std::move(done));
+        return;
+    }
+    stopping_ = true;
+    stop_done_ = std::move(done);
+    retry_timer_.cancel();
+    pump_timer_.cancel();
+    if (!started_) {
+        finish_stop();
+        return;
+    }
+    // The last word, sent past any backlog: the will says the same, but only on a broken link.
+    delivery_.publish_state_now(will_topic_, offline_payload);
+    if (const auto left = delivery_.buffered(); left > 0)
+        report(spdlog::level::warn,
+               "mqtt: stopping with " + std::to_string(left) + " messages not delivered");
+    if (!disconnect_now(disconnect_timeout)) {
+        finish_stop();
+        return;
+    }
+    stop_timer_.expires_after(disconnect_timeout + stop_grace);
+    stop_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+        if (const auto s = self.lock(); s && !ec)
+            s->finish_stop();
+    });
+}
+
+void sink_core::on_disconnected() {
+    finish_stop();
+}
+
+void sink_core::finish_stop() {
+    if (!stop_done_)
+        return;
+    stop_timer_.cancel();
+    if (connected()) {
+        delivery_.link_down();
+        notify(false);
+    }
+    asio::post(loop_, std::exchange(stop_done_, nullptr));
+}
+
+void sink_core::notify(bool up) {
+    if (on_change && *on_change)
+        (*on_change)(up);
+}
+
+void sink_core::report(spdlog::level::level_enum level, std::string text) {
+    if (text == last_report_)
+        return;
+    spdlog::log(level, "{}", text);
+    last_report_ = std::move(text);
+}
+
+} // namespace mg::mqtt

@@ -1,0 +1,255 @@
+// The sink's supervision against a fake client library: what it asks of the library and what
+// it does with what the library reports, without a broker.
+
+#include "gateway/mqtt/inbound_router.hpp"
+#include "gateway/mqtt/sink_core.hpp"
+#include "tests/support/captured_log.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mg::test {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using mqtt::delivery;
+using mqtt::inbound_message;
+using mqtt::outbound_message;
+
+constexpr auto status_topic = "mosaic/site/gateway/status";
+
+class fake_core final : public mqtt::sink_core {
+public:
+    using sink_core::on_connect_failed;
+    using sink_core::on_connected;
+    using sink_core::on_connection_lost;
+    using sink_core::on_disconnected;
+    using sink_core::on_message;
+    using sink_core::on_published;
+    using sink_core::sink_core;
+
+    int connects = 0;
+    bool refuse_connect = false;
+    bool library_connected = false; // what disconnect_now() finds
+    int disconnects = 0;
+    std::vector<std::string> subscribed;
+    std::vector<outbound_message> sent;
+
+private:
+    void install_callbacks() override {}
+    void connect_now() override {
+        ++connects;
+        if (refuse_connect)
+            throw std::runtime_error("bad options");
+    }
+    delivery::send_result send_now(const outbound_message& m, std::uint64_t) override {
+        sent.push_back(m);
+        return delivery::send_result::sent;
+    }
+    void subscribe_now(const std::string& filter) override { subscribed.push_back(filter); }
+    bool disconnect_now(std::chrono::milliseconds) override {
+        ++disconnects;
+        return library_connected;
+    }
+};
+
+class SinkCore : public ::testing::Test {
+protected:
+    SinkCore() {
+        config::mqtt_settings s;
+        s.client_id = "test";
+        core_ = std::make_shared<fake_core>(ioc_.get_executor(), s, status_topic);
+        core_->on_change = &on_change_;
+        on_change_ = [this](bool up) { changes_.push_back(up); };
+    }
+
+    // Stops and reports whether `done` ran after the loop got the chance.
+    bool stop_and_poll() {
+        core_->stop([this] { done_ = true; });
+        ioc_.poll();
+        return done_;
+    }
+
+    const outbound_message& last_sent() const { return core_->sent.back(); }
+
+    asio::io_context ioc_;
+    std::shared_ptr<fake_core> core_;
+    std::function<void(bool)> on_change_;
+    std::vector<bool> changes_;
+    bool done_ = false;
+};
+
+TEST_F(SinkCore, ConnectsOnStartAndAnnouncesOnlineOnceConnected) {
+    core_->start();
+    EXPECT_EQ(core_->connects, 1);
+    EXPECT_TRUE(core_->sent.empty());
+    core_->on_connected(20);
+    ASSERT_EQ(core_->sent.size(), 1u);
+    EXPECT_EQ(last_sent().topic, status_topic);
+    EXPECT_EQ(last_sent().payload, "online");
+    EXPECT_TRUE(last_sent().retained);
+    EXPECT_TRUE(core_->connected());
+    EXPECT_EQ(changes_, std::vector<bool>{true});
+}
+
+TEST_F(SinkCore, SubscribesEveryRouteOnEachConnect) {
+    core_->subscribe("a/#", [](const inbound_message&) {});
+    core_->start();
+    core_->on_connected(20);
+    core_->subscribe("b/+", [](const inbound_message&) {});
+    EXPECT_EQ(core_->subscribed, (std::vector<std::string>{"a/#", "b/+"}));
+    core_->on_connection_lost("gone");
+    core_->on_connected(20);
+    EXPECT_EQ(core_->subscribed, (std::vector<std::string>{"a/#", "b/+", "a/#", "b/+"}));
+    EXPECT_EQ(core_->reconnects(), 1u);
+    EXPECT_EQ(changes_, (std::vector<bool>{true, false, true}));
+}
+
+TEST_F(SinkCore, RetriesWhenTheLibraryRefusesBeforeTrying) {
+    captured_log log;
+    core_->refuse_connect = true;
+    core_->start();
+    EXPECT_EQ(core_->connects, 1);
+    ioc_.run_for(1200ms); // the first retry comes after a second
+    EXPECT_EQ(core_->connects, 2);
+    EXPECT_EQ(log.count("mqtt: cannot connect: bad options"), 1u) << "logged once";
+}
+
+TEST_F(SinkCore, InboundMessagesReachMatchingRoutesAndAreCounted) {
+    std::vector<std::string> got;
+    core_->subscribe("cmd/+/get", [&](const inbound_message& m) { got.push_back(m.topic); });
+    core_->subscribe("cmd/#", [&](const inbound_message& m) { got.push_back("all:" + m.topic); });
+    core_->start();
+    core_->on_connected(20);
+    core_->on_message({"cmd/x/get", "{}", "reply/to", "id"});
+    core_->on_message({"other", "", "", ""});
+    EXPECT_EQ(got, (std::vector<std::string>{"cmd/x/get", "all:cmd/x/get"}));
+    EXPECT_EQ(core_->received(), 2u);
+}
+
+TEST_F(SinkCore, StopSendsOfflineAndFinishesWhenTheLibraryHasDisconnected) {
+    core_->start();
+    core_->on_connected(20);
+    core_->library_connected = true;
+    EXPECT_FALSE(stop_and_poll());
+    EXPECT_EQ(last_sent().payload, "offline");
+    EXPECT_EQ(core_->disconnects, 1);
+    core_->on_disconnected();
+    ioc_.poll();
+    EXPECT_TRUE(done_);
+    EXPECT_FALSE(core_->connected());
+    EXPECT_EQ(changes_, (std::vector<bool>{true, false}));
+}
+
+TEST_F(SinkCore, StopWithNothingToCloseFinishesAtOnce) {
+    core_->start();
+    EXPECT_TRUE(stop_and_poll());
+}
+
+TEST_F(SinkCore, StopBeforeStartFinishesAtOnce) {
+    EXPECT_TRUE(stop_and_poll());
+    EXPECT_EQ(core_->disconnects, 0);
+}
+
+TEST_F(SinkCore, StopFinishesEvenWhenTheLibraryNeverReportsTheDisconnect) {
+    core_->start();
+    core_->on_connected(20);
+    core_->library_connected = true;
+    EXPECT_FALSE(stop_and_poll());
+    ioc_.run_for(3s);
+    EXPECT_TRUE(done_);
+}
+
+TEST_F(SinkCore, ASecondStopIsAnsweredToo) {
+    core_->start();
+    core_->on_connected(20);
+    core_->library_connected = true;
+    bool second = false;
+    core_->stop([this] { done_ = true; });
+    core_->stop([&] { second = true; });
+    core_->on_disconnected();
+    ioc_.poll();
+    EXPECT_TRUE(done_);
+    EXPECT_TRUE(second);
+}
+
+TEST_F(SinkCore, AReconnectRacingStopIsClosedAgainAndNothingIsSent) {
+    core_->start();
+    stop_and_poll();
+    core_->sent.clear();
+    core_->on_connected(20);
+    EXPECT_EQ(core_->disconnects, 2);
+    EXPECT_FALSE(core_->connected());
+    core_->publish_event("e", "after stop");
+    EXPECT_TRUE(core_->sent.empty());
+}
+
+TEST_F(SinkCore, NothingIsAcceptedOrDeliveredAfterStop) {
+    std::vector<std::string> got;
+    core_->subscribe("#", [&](const inbound_message& m) { got.push_back(m.topic); });
+    core_->start();
+    stop_and_poll();
+    core_->publish_state("s", "1");
+    core_->publish_event("e", "1");
+    core_->on_message({"t", "", "", ""});
+    EXPECT_EQ(core_->buffered(), 1u) << "only the status that never got out";
+    EXPECT_TRUE(got.empty());
+}
+
+TEST_F(SinkCore, EachDistinctProblemIsLoggedOnceUntilTheNextConnect) {
+    captured_log log;
+    core_->start();
+    core_->on_connect_failed("refused");
+    core_->on_connect_failed("refused");
+    core_->on_connect_failed("timeout");
+    EXPECT_EQ(log.count("refused"), 1u);
+    EXPECT_EQ(log.count("timeout"), 1u);
+    core_->on_connected(20);
+    core_->on_connection_lost("reset");
+    core_->on_connect_failed("timeout");
+    EXPECT_EQ(log.count("timeout"), 2u) << "a connect in between clears the slate";
+    EXPECT_EQ(log.count("lost: reset"), 1u);
+}
+
+TEST_F(SinkCore, InvalidTopicsAndBrokerRefusalsAreLoggedAndCounted) {
+    captured_log log;
+    core_->start();
+    core_->on_connected(20);
+    core_->publish_event("a/+/b", "x");
+    EXPECT_EQ(log.count("invalid topic 'a/+/b'"), 1u);
+    core_->publish_event("ok", "x");
+    core_->on_published(2, false, "mqtt: broker refused publish to ok: Quota exceeded");
+    EXPECT_EQ(log.count("Quota exceeded"), 1u);
+    EXPECT_EQ(core_->dropped(), 2u);
+}
+
+TEST(InboundRouter, AHandlerThatThrowsDoesNotKeepTheOthersFromRunning) {
+    captured_log log;
+    mqtt::inbound_router router;
+    int ran = 0;
+    router.add("t/#", [](const inbound_message&) { throw std::runtime_error("boom"); });
+    router.add("t/x", [&](const inbound_message&) { ++ran; });
+    EXPECT_EQ(router.dispatch({"t/x", "", "", ""}), 2u);
+    EXPECT_EQ(ran, 1);
+    EXPECT_EQ(log.count("boom"), 1u);
+}
+
+TEST(InboundRouter, ARouteAddedByAHandlerServesTheNextMessage) {
+    mqtt::inbound_router router;
+    int late = 0;
+    router.add("t", [&](const inbound_message&) {
+        router.add("t", [&](const inbound_message&) { ++late; });
+    });
+    router.dispatch({"t", "", "", ""});
+    EXPECT_EQ(late, 0);
+    router.dispatch({"t", "", "", ""});
+    EXPECT_EQ(late, 1);
+}
+
+} // namespace
+} // namespace mg::test
