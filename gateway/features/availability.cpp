@@ -6,14 +6,9 @@
 
 namespace mg::features {
 
-void availability::start() {
-    sink_.publish_state(topics_.gateway("status"), "online");
-}
-
 void availability::stop() {
     for (const auto& [name, live] : live_)
         publish_offline(name);
-    sink_.publish_state(topics_.gateway("status"), "offline");
 }
 
 void availability::on_controller_added(session::controller& c) {

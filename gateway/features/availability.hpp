@@ -1,5 +1,6 @@
 #pragma once
-// Availability topics: P/gateway/status, C/status and C/connection (CONTRACT §3).
+// Controller availability: C/status and C/connection (CONTRACT §3). P/gateway/status belongs
+// to the MQTT sink, which owns the will that carries it.
 
 #include "gateway/features/feature.hpp"
 #include "gateway/features/topic_scheme.hpp"
@@ -14,7 +15,6 @@ class availability final : public feature {
 public:
     availability(mqtt::sink& sink, const topic_scheme& topics) : sink_(sink), topics_(topics) {}
 
-    void start() override;
     void stop() override;
     void on_controller_added(session::controller& c) override;
     void on_controller_removed(session::controller& c) override;

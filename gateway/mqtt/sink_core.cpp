@@ -130,6 +130,8 @@ void sink_core::on_published(std::uint64_t seq, bool ok, const std::string& refu
         report(spdlog::level::err, refusal);
         delivery_.confirmed(seq, true);
     }
+    if (stopping_)
+        disconnect_when_quiet(false);
 }
 
 void sink_core::publish_state(std::string_view topic, std::string_view payload) {
@@ -178,11 +180,24 @@ void sink_core::stop(std::function<void()> done) {
     if (const auto left = delivery_.buffered(); left > 0)
         report(spdlog::level::warn,
                "mqtt: stopping with " + std::to_string(left) + " messages not delivered");
-    if (!disconnect_now(disconnect_timeout)) {
+    stop_timer_.expires_after(disconnect_timeout);
+    stop_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+        if (const auto s = self.lock(); s && !ec)
+            s->disconnect_when_quiet(true);
+    });
+    disconnect_when_quiet(false);
+}
+
+void sink_core::disconnect_when_quiet(bool force) {
+    if (disconnecting_ || (!force && delivery_.unconfirmed() > 0))
+        return;
+    disconnecting_ = true;
+    stop_timer_.cancel();
+    if (!disconnect_now(quiet_disconnect)) {
         finish_stop();
         return;
     }
-    stop_timer_.expires_after(disconnect_timeout + stop_grace);
+    stop_timer_.expires_after(quiet_disconnect + stop_grace);
     stop_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
         if (const auto s = self.lock(); s && !ec)
             s->finish_stop();

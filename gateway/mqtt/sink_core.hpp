@@ -52,7 +52,10 @@ public:
 protected:
     static constexpr std::chrono::seconds retry_min{1};
     static constexpr std::chrono::seconds retry_max{30};
+    // How long stop() waits for the broker to confirm what is in flight.
     static constexpr std::chrono::seconds disconnect_timeout{2};
+    // Paho's own grace for the disconnect itself, once nothing is in flight.
+    static constexpr std::chrono::milliseconds quiet_disconnect{100};
 
     // The client library, called on the loop.
     // Registers the library's callbacks; called once, from start().
@@ -92,11 +95,14 @@ private:
     void schedule_retry();
     void schedule_pump();
     void finish_stop();
+    // Disconnects once the broker has confirmed everything in flight, or at once if `force`.
+    void disconnect_when_quiet(bool force);
     void notify(bool up);
 
     delivery delivery_;
     inbound_router router_;
     bool started_ = false;
+    bool disconnecting_ = false;
     bool ever_connected_ = false;
     std::uint64_t received_ = 0;
     std::uint64_t reconnects_ = 0;

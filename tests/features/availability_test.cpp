@@ -18,12 +18,10 @@ protected:
     availability feature{sink, topics};
 };
 
-TEST_F(Availability, GatewayOnlineAtStartOfflineAtStop) {
-    feature.start();
-    EXPECT_EQ(sink.states.at("mosaic/hotel/gateway/status"), "online");
+TEST_F(Availability, ControllersGoOfflineAtStop) {
     test::link_driver driver({&feature});
+    EXPECT_EQ(sink.states.at(C + "/status"), "online");
     feature.stop();
-    EXPECT_EQ(sink.states.at("mosaic/hotel/gateway/status"), "offline");
     EXPECT_EQ(sink.states.at(C + "/status"), "offline");
 }
 

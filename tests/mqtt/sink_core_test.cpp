@@ -39,6 +39,10 @@ public:
     int disconnects = 0;
     std::vector<std::string> subscribed;
     std::vector<outbound_message> sent;
+    std::vector<std::uint64_t> sequence;
+
+    // What the library reports once the broker confirmed message `seq`.
+    void confirm(std::uint64_t seq) { on_published(seq, true, {}); }
 
 private:
     void install_callbacks() override {}
@@ -47,8 +51,9 @@ private:
         if (refuse_connect)
             throw std::runtime_error("bad options");
     }
-    delivery::send_result send_now(const outbound_message& m, std::uint64_t) override {
+    delivery::send_result send_now(const outbound_message& m, std::uint64_t seq) override {
         sent.push_back(m);
+        sequence.push_back(seq);
         return delivery::send_result::sent;
     }
     void subscribe_now(const std::string& filter) override { subscribed.push_back(filter); }
@@ -138,6 +143,9 @@ TEST_F(SinkCore, StopSendsOfflineAndFinishesWhenTheLibraryHasDisconnected) {
     core_->library_connected = true;
     EXPECT_FALSE(stop_and_poll());
     EXPECT_EQ(last_sent().payload, "offline");
+    EXPECT_EQ(core_->disconnects, 0) << "waits until the broker confirmed the offline";
+    for (const auto seq : core_->sequence)
+        core_->confirm(seq);
     EXPECT_EQ(core_->disconnects, 1);
     core_->on_disconnected();
     ioc_.poll();

@@ -1,0 +1,509 @@
+#!/usr/bin/env bash
+# Benchmarks of mosaic-gateway, in one command (see BENCHMARKS.md for the method):
+#
+#   tests/bench/run.sh
+#
+# Builds the release preset, starts a private mosquitto on a free loopback port and measures
+#   a. throughput: mosaic-sim's flood -> gateway -> broker -> mqtt-bench-subscriber, at QoS 0
+#      and 1, with the CPU per message of the gateway and of mosquitto and the gateway's peak RSS;
+#   b. latency at fixed moderate rates (p50/p99/max);
+#   c. the ceiling: mqtt-bench-publisher straight to the same broker, same topics and payloads;
+#   d. scale and idle: one gateway with many simulated controllers, time until all are online,
+#      RSS and CPU over an idle window.
+# Prints a results table and writes it to build/bench-results.md. Everything listens on
+# 127.0.0.1; every process started here is stopped on exit.
+#
+# Knobs (environment): BENCH_RATES (throughput flood rates, default "50000 200000": the first
+# as asked of the gateway, the second beyond what it absorbs, to find its limit), BENCH_COUNT
+# (messages per throughput and ceiling run, default 50000), BENCH_QOS ("0 1"), BENCH_LATENCY_RATES ("1000 5000"),
+# BENCH_LATENCY_SECONDS (5), BENCH_SCALE ("200 1000"), BENCH_IDLE_SECONDS (15),
+# BENCH_SKIP_BUILD (1 to use the binaries as they are), BENCH_KEEP (1 to keep the work dir).
+
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=$repo/build/bin
+results=$repo/build/bench-results.md
+
+rates=${BENCH_RATES:-"50000 200000"}
+count=${BENCH_COUNT:-50000}
+qos_list=${BENCH_QOS:-"0 1"}
+latency_rates=${BENCH_LATENCY_RATES:-"1000 5000"}
+latency_seconds=${BENCH_LATENCY_SECONDS:-5}
+scale_list=${BENCH_SCALE:-"200 1000"}
+idle_seconds=${BENCH_IDLE_SECONDS:-15}
+
+work=$(mktemp -d /tmp/mosaic-bench.XXXXXX)
+# Processes started here and not yet reaped; only these are ever signalled.
+declare -A running=()
+
+cleanup() {
+    local pid
+    for pid in "${!running[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${!running[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+        echo "work directory kept: $work" >&2
+    else
+        rm -rf "$work"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '== %s\n' "$*" >&2; }
+die() {
+    printf 'run.sh: %s\n' "$*" >&2
+    exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Process helpers
+
+# Starts a command in the background with its output in files under $work; sets $started.
+start() {
+    local name=$1
+    shift
+    "$@" >"$work/$name.out" 2>"$work/$name.err" &
+    started=$!
+    running[$started]=1
+}
+
+# Running and not a zombie waiting to be reaped.
+alive() {
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
+    [[ -n $state && $state != Z ]]
+}
+
+reaped() {
+    wait "$1" 2>/dev/null || true
+    unset "running[$1]"
+}
+
+# Stops one process started here: TERM, then KILL after 5 s.
+stop() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || {
+        reaped "$pid"
+        return 0
+    }
+    for ((i = 0; i < 50; i++)); do
+        alive "$pid" || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    reaped "$pid"
+}
+
+# Waits until a process exits on its own, at most $2 seconds.
+wait_exit() {
+    local pid=$1 limit=$2 i
+    for ((i = 0; i < limit * 10; i++)); do
+        alive "$pid" || {
+            reaped "$pid"
+            return 0
+        }
+        sleep 0.1
+    done
+    return 1
+}
+
+# Waits until file $1 has a line matching $2, at most $3 seconds.
+wait_line() {
+    local file=$1 pattern=$2 limit=$3 i
+    for ((i = 0; i < limit * 10; i++)); do
+        grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# A loopback port nobody listens on (a connect attempt fails).
+free_port() {
+    local port
+    for port in $(shuf -i 20000-32000 -n 200); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free loopback port found"
+}
+
+# utime + stime of a process in clock ticks (/proc/<pid>/stat fields 14 and 15; the text after
+# the command name's closing parenthesis starts at field 3).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+# A /proc/<pid>/status field in kB (VmRSS, VmHWM).
+status_kb() { awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"; }
+
+# The value of key=value in a one-line result file.
+field() { tr ' ' '\n' <"$1" | awk -F= -v key="$2" '$1 == key {print $2}'; }
+
+# Floating point arithmetic for the table.
+calc() { awk "BEGIN {printf \"$1\", ($2)}"; }
+
+# Messages left out of the measured window at the start of a run: 0.2 s of the flood or 2% of
+# the run, whichever is fewer. The first frames of a fresh connection can wait ~40 ms for a
+# delayed ACK (the simulator's sockets leave Nagle on), a start-up cost, not a sustained one;
+# the tables show it in the "all" columns.
+warmup_of() { echo $(($1 / 5 < $2 / 50 ? $1 / 5 : $2 / 50)); }
+
+hz=$(getconf CLK_TCK)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------------------------------------
+# Build, limits, broker
+
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    log "building the release preset"
+    (cd "$repo" && cmake --preset release >/dev/null &&
+        cmake --build --preset release -j"$(nproc)" --target mosaic-gateway mosaic-sim \
+            mqtt-bench-subscriber mqtt-bench-publisher >"$work/build.log" 2>&1) ||
+        {
+            tail -30 "$work/build.log" >&2
+            die "build failed"
+        }
+fi
+for program in mosaic-gateway mosaic-sim mqtt-bench-subscriber mqtt-bench-publisher; do
+    [[ -x $bin/$program ]] || die "$bin/$program is missing"
+done
+
+# 1,000 controllers need 1,000 sockets in the simulator and as many in the gateway.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fd_limit=$(ulimit -n)
+log "open file limit: $fd_limit"
+
+mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+[[ -x $mosquitto_bin ]] || die "mosquitto is not installed (deploy/install-deps.sh)"
+broker_port=$(free_port)
+{
+    echo "listener $broker_port 127.0.0.1"
+    echo "allow_anonymous true"
+    echo "persistence false"
+    # Started as root mosquitto would switch to the user mosquitto; a private broker stays.
+    [[ $(id -u) == 0 ]] && echo "user root"
+    # Nagle against delayed ACK would add ~40 ms to QoS 1 round trips.
+    echo "set_tcp_nodelay true"
+    # Room enough that the broker never drops or throttles a burst: the measurement is the
+    # gateway's, not the broker's queue limits (the defaults are 20 in flight, 1000 queued).
+    echo "max_inflight_messages 1000"
+    echo "max_queued_messages 1000000"
+    echo "max_queued_bytes 0"
+    echo "log_dest stderr"
+    echo "log_type error"
+    echo "log_type warning"
+} >"$work/mosquitto.conf"
+start mosquitto "$mosquitto_bin" -c "$work/mosquitto.conf"
+broker_pid=$started
+for ((i = 0; i < 50; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null && break
+    sleep 0.1
+done
+broker_uri=tcp://127.0.0.1:$broker_port
+log "mosquitto on $broker_uri (pid $broker_pid)"
+
+declare -a rows_throughput rows_latency rows_ceiling rows_scale
+declare -A delivered_rate
+
+# ---------------------------------------------------------------------------------------------
+# a/b. The flood through the gateway
+
+# One flood run: label, QoS, rate, message count. Sets $flood_row with the figures.
+flood_run() {
+    local label=$1 qos=$2 flood_rate=$3 messages=$4
+    local site=bench-$label sim_port
+    sim_port=$(free_port)
+    # The controller's port is closed until the gateway's broker connection is up: the flood
+    # starts when the gateway subscribes, and state changed before the broker is reachable
+    # would be coalesced rather than measured. A short reconnect delay keeps the wait small.
+    cat >"$work/$site.yaml" <<EOF
+site: $site
+mqtt:
+  url: mqtt://127.0.0.1:$broker_port
+  qos: $qos
+controllers:
+  - name: c0
+    url: ws://127.0.0.1:$sim_port/query
+    reconnect: { min: 100ms, max: 200ms }
+    subscribe: [group, timeline]
+    poll: []
+logging:
+  level: info
+EOF
+    local budget=$((messages / flood_rate + 60)) warmup
+    warmup=$(warmup_of "$flood_rate" "$messages")
+    start "$site-sub" "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos "$qos" \
+        --topic "mosaic/$site/+/group/+" --topic "mosaic/$site/+/timeline/+" \
+        --count "$messages" --warmup "$warmup" --idle 5 --timeout "$budget"
+    local sub_pid=$started
+    wait_line "$work/$site-sub.out" '^ready' 10 || die "$label: subscriber did not start"
+
+    start "$site-gw" "$bin/mosaic-gateway" -c "$work/$site.yaml"
+    local gw_pid=$started
+    wait_line "$work/$site-gw.err" 'mqtt: connected' 10 ||
+        wait_line "$work/$site-gw.out" 'mqtt: connected' 1 || die "$label: gateway did not connect"
+
+    local gw_before broker_before
+    gw_before=$(cpu_ticks "$gw_pid")
+    broker_before=$(cpu_ticks "$broker_pid")
+    start "$site-sim" "$bin/mosaic-sim" --port "$sim_port" --flood-rate "$flood_rate" \
+        --flood-count "$messages"
+    local sim_pid=$started
+
+    wait_exit "$sub_pid" "$budget" || die "$label: subscriber did not finish"
+    local gw_after broker_after hwm
+    gw_after=$(cpu_ticks "$gw_pid")
+    broker_after=$(cpu_ticks "$broker_pid")
+    hwm=$(status_kb "$gw_pid" VmHWM)
+    stop "$sim_pid"
+    stop "$gw_pid"
+
+    local out=$work/$site-sub.out
+    sed -n '2p' "$out" >"$out.result"
+    local received window rate_seen p50 p99 max all_p99 all_max
+    received=$(field "$out.result" received)
+    window=$(field "$out.result" all_window_s)
+    rate_seen=$(field "$out.result" rate)
+    p50=$(calc '%.2f' "$(field "$out.result" p50_ms)")
+    p99=$(calc '%.2f' "$(field "$out.result" p99_ms)")
+    max=$(calc '%.1f' "$(field "$out.result" max_ms)")
+    all_p99=$(calc '%.2f' "$(field "$out.result" all_p99_ms)")
+    all_max=$(calc '%.1f' "$(field "$out.result" all_max_ms)")
+    [[ -n $received && $received -gt 0 ]] || die "$label: nothing arrived"
+    local gw_us broker_us input_rate
+    gw_us=$(calc '%.1f' "($gw_after - $gw_before) * 1e6 / $hz / $messages")
+    broker_us=$(calc '%.1f' "($broker_after - $broker_before) * 1e6 / $hz / $received")
+    # Retained state changed faster than the broker confirms is coalesced per topic; the last
+    # arrival still carries the final state, so the whole flood was absorbed between the first
+    # and the last arrival.
+    input_rate=$(calc '%.0f' "$window > 0 ? ($messages - 1) / $window : 0")
+    flood_row="$qos|$flood_rate|$messages|$received|$rate_seen|$input_rate|$gw_us|$broker_us|$(calc '%.1f' "$hwm / 1024")|$p50|$p99|$max|$all_p99|$all_max"
+    log "$label: $(cat "$out.result")"
+}
+
+for qos in $qos_list; do
+    for r in $rates; do
+        log "throughput, QoS $qos: flood $r/s x $count"
+        flood_run "tput-q$qos-$r" "$qos" "$r" "$count"
+        rows_throughput+=("$flood_row")
+        # The ceiling is compared with the best the gateway delivered at this QoS.
+        seen=$(cut -d'|' -f5 <<<"$flood_row")
+        ((seen > ${delivered_rate[$qos]:-0})) && delivered_rate[$qos]=$seen
+    done
+done
+
+for qos in $qos_list; do
+    for r in $latency_rates; do
+        log "latency, QoS $qos: flood $r/s for ${latency_seconds}s"
+        flood_run "lat-q$qos-$r" "$qos" "$r" "$((r * latency_seconds))"
+        rows_latency+=("$flood_row")
+    done
+done
+
+# ---------------------------------------------------------------------------------------------
+# c. The ceiling: a plain publisher to the same broker
+
+for qos in $qos_list; do
+    log "ceiling, QoS $qos: mqtt-bench-publisher x $count"
+    prefix=mosaic/ceiling-q$qos/c0
+    start "ceiling-q$qos-sub" "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos "$qos" \
+        --topic "$prefix/#" --count "$count" --warmup "$(warmup_of 1000000 "$count")" --idle 5 \
+        --timeout 120
+    sub_pid=$started
+    wait_line "$work/ceiling-q$qos-sub.out" '^ready' 10 || die "ceiling: subscriber did not start"
+    broker_before=$(cpu_ticks "$broker_pid")
+    start "ceiling-q$qos-pub" "$bin/mqtt-bench-publisher" --uri "$broker_uri" --qos "$qos" \
+        --prefix "$prefix" --count "$count"
+    pub_pid=$started
+    wait_exit "$sub_pid" 120 || die "ceiling: subscriber did not finish"
+    wait_exit "$pub_pid" 10 || stop "$pub_pid"
+    broker_after=$(cpu_ticks "$broker_pid")
+    out=$work/ceiling-q$qos-sub.out
+    sed -n '2p' "$out" >"$out.result"
+    seen=$(field "$out.result" rate)
+    received=$(field "$out.result" received)
+    published=$(field "$work/ceiling-q$qos-pub.out" rate)
+    publisher_us=$(calc '%.1f' "$(field "$work/ceiling-q$qos-pub.out" cpu_us_per_msg)")
+    broker_us=$(calc '%.1f' "($broker_after - $broker_before) * 1e6 / $hz / $received")
+    ratio=$(calc '%.0f' "$seen > 0 ? 100 * ${delivered_rate[$qos]} / $seen : 0")
+    rows_ceiling+=("$qos|$count|$received|$published|$seen|$publisher_us|$broker_us|${delivered_rate[$qos]}|$ratio")
+    log "ceiling q$qos: $(cat "$out.result") publisher: $(cat "$work/ceiling-q$qos-pub.out")"
+done
+
+# ---------------------------------------------------------------------------------------------
+# d. Scale and idle: one gateway, many controllers
+
+scale_run() {
+    local n=$1 site=bench-scale-$1
+    if ((fd_limit < 2 * n + 200)); then
+        rows_scale+=("$n|skipped: open file limit $fd_limit|||||")
+        return
+    fi
+    start "$site-sim" "$bin/mosaic-sim" --controllers "$n"
+    local sim_pid=$started
+    wait_line "$work/$site-sim.out" '"ready":true' 60 || die "scale $n: simulator did not start"
+    local ports
+    ports=$(sed -n 's/.*"ports":\[\([0-9,]*\)\].*/\1/p' "$work/$site-sim.out" | tr ',' ' ')
+    {
+        echo "site: $site"
+        echo "mqtt:"
+        echo "  url: mqtt://127.0.0.1:$broker_port"
+        echo "controllers:"
+        local i=0 port
+        for port in $ports; do
+            echo "  - name: c$i"
+            echo "    url: ws://127.0.0.1:$port/query"
+            echo "    keepalive: 10s"
+            i=$((i + 1))
+        done
+        echo "logging:"
+        echo "  level: warn"
+    } >"$work/$site.yaml"
+
+    start "$site-sub" "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos 1 \
+        --topic "mosaic/$site/+/status" --ignore "mosaic/$site/gateway/status" \
+        --until-payload online --distinct "$n" --timeout 60
+    local sub_pid=$started
+    wait_line "$work/$site-sub.out" '^ready' 10 || die "scale $n: subscriber did not start"
+    local t0
+    t0=$(date +%s%N)
+    start "$site-gw" "$bin/mosaic-gateway" -c "$work/$site.yaml"
+    local gw_pid=$started
+    wait_exit "$sub_pid" 70 || die "scale $n: subscriber did not finish"
+    sed -n '2p' "$work/$site-sub.out" >"$work/$site-sub.result"
+    local done_ns reason online_s
+    done_ns=$(field "$work/$site-sub.result" done_unix_ns)
+    reason=$(field "$work/$site-sub.result" reason)
+    if [[ $reason == distinct ]]; then
+        online_s=$(calc '%.2f' "($done_ns - $t0) / 1e9")
+    else
+        online_s="not all within 60 s"
+    fi
+
+    # Settle: the connect-time replies are published and the queues drain.
+    sleep 5
+    local rss gw_before sim_before broker_before
+    gw_before=$(cpu_ticks "$gw_pid")
+    sim_before=$(cpu_ticks "$sim_pid")
+    broker_before=$(cpu_ticks "$broker_pid")
+    sleep "$idle_seconds"
+    local gw_cpu sim_cpu broker_cpu hwm
+    gw_cpu=$(calc '%.2f' "($(cpu_ticks "$gw_pid") - $gw_before) * 100 / $hz / $idle_seconds")
+    sim_cpu=$(calc '%.2f' "($(cpu_ticks "$sim_pid") - $sim_before) * 100 / $hz / $idle_seconds")
+    broker_cpu=$(calc '%.2f' "($(cpu_ticks "$broker_pid") - $broker_before) * 100 / $hz / $idle_seconds")
+    rss=$(status_kb "$gw_pid" VmRSS)
+    hwm=$(status_kb "$gw_pid" VmHWM)
+    stop "$gw_pid"
+    stop "$sim_pid"
+    rows_scale+=("$n|$online_s|$(calc '%.1f' "$rss / 1024")|$(calc '%.1f' "$hwm / 1024")|$gw_cpu|$broker_cpu|$sim_cpu")
+    log "scale $n: online after $online_s s, RSS $rss kB, idle CPU gateway $gw_cpu%"
+}
+
+for n in $scale_list; do
+    log "scale: $n controllers, idle window ${idle_seconds}s"
+    scale_run "$n"
+done
+
+# ---------------------------------------------------------------------------------------------
+# The tables
+
+table_rows() {
+    local row
+    for row in "$@"; do
+        echo "| ${row//|/ | } |"
+    done
+}
+
+# One row of the targets table: what, target, measured, and whether it holds (awk condition).
+declare -a rows_targets
+target() {
+    local verdict=no
+    [[ $(calc '%d' "$4") == 1 ]] && verdict=yes
+    rows_targets+=("$1|$2|$3|$verdict")
+}
+
+# Columns of a flood row: 1 QoS, 2 rate, 3 msgs, 4 delivered, 5 msgs/s, 6 absorbed, 7 gateway
+# µs, 8 mosquitto µs, 9 RSS, 10 p50, 11 p99, 12 max, 13 all p99, 14 all max.
+col() { cut -d'|' -f"$2" <<<"$1"; }
+for row in "${rows_throughput[@]}"; do
+    [[ $(col "$row" 2) == "${rates%% *}" ]] || continue
+    gw=$(col "$row" 7) mq=$(col "$row" 8)
+    target "CPU per message, QoS $(col "$row" 1), flood $(col "$row" 2)/s" \
+        "gateway ≤ mosquitto (aim 5 µs)" "gateway $gw µs, mosquitto $mq µs" "$gw <= $mq"
+done
+for row in "${rows_ceiling[@]}"; do
+    ratio=$(col "$row" 9)
+    target "throughput vs ceiling, QoS $(col "$row" 1)" "≥ 80 %" "$ratio %" "$ratio >= 80"
+done
+for row in "${rows_latency[@]}"; do
+    [[ $(col "$row" 2) == 5000 ]] || continue
+    target "p99 latency at 5k msgs/s, QoS $(col "$row" 1)" "< 2 ms" \
+        "$(col "$row" 11) ms ($(col "$row" 13) ms with the start-up)" "$(col "$row" 11) < 2"
+done
+for row in "${rows_scale[@]}"; do
+    [[ $(col "$row" 1) == 1000 && $(col "$row" 3) =~ ^[0-9.]+$ ]] || continue
+    online=$(col "$row" 2)
+    [[ $online =~ ^[0-9.]+$ ]] || online=999
+    target "1,000 controllers: all online" "< 10 s" "$(col "$row" 2) s" "$online < 10"
+    target "1,000 controllers: idle CPU" "< 3 % of one core" "$(col "$row" 5) %" \
+        "$(col "$row" 5) < 3"
+    target "1,000 controllers: RSS" "< 150 MB" "$(col "$row" 3) MB" "$(col "$row" 3) < 150"
+done
+
+flood_header() {
+    echo "| QoS | flood rate /s | flood msgs | delivered | delivered msgs/s | absorbed msgs/s | gateway CPU µs/msg | mosquitto CPU µs/msg | gateway peak RSS MB | p50 ms | p99 ms | max ms | all p99 ms | all max ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+}
+
+{
+    echo "# mosaic-gateway benchmark results"
+    echo
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
+        "$(awk '/^MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM;" \
+        "commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree as built);" \
+        "mosquitto $("$mosquitto_bin" -h 2>&1 | sed -n 's/^mosquitto version //p'); load average before the run: $load_before"
+    echo
+    echo "## Throughput: mosaic-sim flood -> gateway -> mosquitto -> subscriber"
+    echo
+    flood_header
+    table_rows "${rows_throughput[@]}"
+    echo
+    echo "delivered: MQTT messages the subscriber got (retained state that changed faster than the"
+    echo "broker confirmed is coalesced per topic, so it can be fewer than the flood). msgs/s, p50, p99"
+    echo "and max are over the measured window (after a short warm-up); absorbed: flood messages over"
+    echo "first-to-last arrival. CPU per message: utime+stime from /proc over the burst, divided by"
+    echo "the flood messages (gateway) or the delivered ones (mosquitto, which also serves the subscriber)."
+    echo
+    echo "## Latency at fixed rates (sim send -> subscriber arrival)"
+    echo
+    flood_header
+    table_rows "${rows_latency[@]}"
+    echo
+    echo "## Ceiling: mqtt-bench-publisher straight to the same broker"
+    echo
+    echo "| QoS | msgs | delivered | publisher msgs/s | subscriber msgs/s | publisher CPU µs/msg | mosquitto CPU µs/msg | best gateway delivered msgs/s | gateway / ceiling % |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    table_rows "${rows_ceiling[@]}"
+    echo
+    echo "## Scale and idle: one gateway, N controllers in one mosaic-sim (keepalive 10s, ${idle_seconds}s idle window)"
+    echo
+    echo "| controllers | all online after s | gateway RSS MB | gateway peak RSS MB | gateway CPU % of one core | mosquitto CPU % | mosaic-sim CPU % |"
+    echo "|---|---|---|---|---|---|---|"
+    table_rows "${rows_scale[@]}"
+    echo
+    echo "## Targets"
+    echo
+    echo "| what | target | measured | met |"
+    echo "|---|---|---|---|"
+    table_rows "${rows_targets[@]}"
+} >"$results"
+
+echo
+cat "$results"
+echo
+log "written to $results"
