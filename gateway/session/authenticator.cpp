@@ -21,11 +21,13 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using error_code = boost::system::error_code;
 
-std::string credentials_body(const config::controller_settings& target) {
+// `user_field` is "username" as documented, or "user" as older firmware and the guide's own
+// login form spell it (mosaic-api §2.1).
+std::string credentials_body(const config::controller_settings& target, const char* user_field) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
-    w.Key("username");
+    w.Key(user_field);
     w.String(target.username);
     w.Key("password");
     w.String(target.password);
@@ -36,9 +38,10 @@ std::string credentials_body(const config::controller_settings& target) {
 class auth_call : public std::enable_shared_from_this<auth_call> {
 public:
     auth_call(net::any_io_executor executor, const config::controller_settings& target,
-              std::shared_ptr<net::ssl::context> tls_context, std::function<void(auth_result)> done)
-        : target_(target), resolver_(executor), tls_context_(std::move(tls_context)),
-          done_(std::move(done)) {
+              std::shared_ptr<net::ssl::context> tls_context, const char* user_field,
+              std::function<void(auth_result)> done)
+        : target_(target), user_field_(user_field), resolver_(executor),
+          tls_context_(std::move(tls_context)), done_(std::move(done)) {
         if (tls_context_) {
             stream_ = std::make_unique<tls_stream>(executor, *tls_context_);
             check_.emplace(target.tls, target.host);
@@ -57,7 +60,7 @@ public:
         request_.set(http::field::user_agent, "mosaic-gateway/" MG_VERSION);
         request_.set(http::field::content_type, "application/json");
         request_.set(http::field::connection, "close");
-        request_.body() = credentials_body(target_);
+        request_.body() = credentials_body(target_, user_field_);
         request_.prepare_payload();
         resolver_.async_resolve(
             target_.host, std::to_string(target_.port),
@@ -138,10 +141,13 @@ private:
     void on_read(error_code ec, std::size_t) {
         if (ec)
             return fail(ec, "response");
-        finish(interpret_auth_response(response_.result_int(), response_.body()));
+        auto result = interpret_auth_response(response_.result_int(), response_.body());
+        result.http_status = response_.result_int();
+        finish(std::move(result));
     }
 
     const config::controller_settings target_; // a copy: pending handlers may outlive the session
+    const char* user_field_;
     net::ip::tcp::resolver resolver_;
     std::shared_ptr<net::ssl::context> tls_context_;
     std::variant<std::unique_ptr<beast::tcp_stream>, std::unique_ptr<tls_stream>> stream_;
@@ -157,9 +163,13 @@ private:
 void authenticate(net::any_io_executor executor, const config::controller_settings& target,
                   std::shared_ptr<net::ssl::context> tls_context,
                   std::function<void(auth_result)> done) {
-    std::make_shared<auth_call>(std::move(executor), target, std::move(tls_context),
-                                std::move(done))
-        ->run();
+    // A 400 means a missing or mistyped attribute: try once more with the older field name.
+    auto retry = [executor, target, tls_context, done](auth_result result) mutable {
+        if (result.http_status != 400)
+            return done(std::move(result));
+        std::make_shared<auth_call>(executor, target, tls_context, "user", std::move(done))->run();
+    };
+    std::make_shared<auth_call>(executor, target, tls_context, "username", std::move(retry))->run();
 }
 
 auth_result interpret_auth_response(unsigned status, std::string_view body) {

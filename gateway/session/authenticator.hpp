@@ -14,6 +14,7 @@ namespace mg::session {
 struct auth_result {
     enum class outcome { token, rejected, failed } kind;
     std::string value; // the token, or why it did not work (never the password)
+    unsigned http_status = 0;
 };
 
 // Runs the request; `done` is called exactly once, on the executor.
