@@ -22,6 +22,7 @@ cat >"$work/mosquitto.conf" <<CONF
 listener 18830 127.0.0.1
 allow_anonymous true
 persistence false
+set_tcp_nodelay true
 user $(id -un)
 CONF
 mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &

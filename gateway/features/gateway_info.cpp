@@ -82,17 +82,20 @@ std::string gateway_info::stats_json() const {
     }
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
+    const auto counts = [&w](const controller_counters& c) {
+        w.Key("messages_in");
+        w.Uint64(c.messages_in);
+        w.Key("rejected");
+        w.Uint64(c.rejected);
+        w.Key("reconnects");
+        w.Uint64(c.reconnects);
+        w.Key("auth_renewals");
+        w.Uint64(c.authentications);
+    };
     w.StartObject();
-    w.Key("messages_in");
-    w.Uint64(total.messages_in);
+    counts(total);
     w.Key("messages_out");
     w.Uint64(mqtt.published);
-    w.Key("rejected");
-    w.Uint64(total.rejected);
-    w.Key("reconnects");
-    w.Uint64(total.reconnects);
-    w.Key("auth_renewals");
-    w.Uint64(total.authentications);
     w.Key("dropped");
     w.Uint64(mqtt.dropped);
     w.Key("buffered");
@@ -106,14 +109,7 @@ std::string gateway_info::stats_json() const {
         w.StartObject();
         w.Key("live");
         w.Bool(c.live);
-        w.Key("messages_in");
-        w.Uint64(c.messages_in);
-        w.Key("rejected");
-        w.Uint64(c.rejected);
-        w.Key("reconnects");
-        w.Uint64(c.reconnects);
-        w.Key("auth_renewals");
-        w.Uint64(c.authentications);
+        counts(c);
         w.EndObject();
     }
     w.EndObject();
