@@ -137,8 +137,21 @@ void state_topics::object(const std::string& controller, std::string_view kind,
         return reject(controller, std::string(kind) + " object without identity");
     if (!valid_state(kind, item))
         return reject(controller, std::string(kind) + " object with an unknown state");
-    const auto topic = topics_.controller(controller, std::string(kind) + "/" + key);
+    const auto& topic = object_topic(controller, kind, key);
     sink_.publish_state(topic, state_.merge(topic, item));
+}
+
+// Built in one reused buffer: this runs for every broadcast, the hot path of the bridge.
+const std::string& state_topics::object_topic(const std::string& controller, std::string_view kind,
+                                              std::string_view key) {
+    topic_.assign(topics_.root())
+        .append(1, '/')
+        .append(controller)
+        .append(1, '/')
+        .append(kind)
+        .append(1, '/')
+        .append(key);
+    return topic_;
 }
 
 void state_topics::io_modules(const std::string& controller, const rapidjson::Value& data) {
@@ -162,8 +175,7 @@ void state_topics::io_modules(const std::string& controller, const rapidjson::Va
                     module_name = string_view_of(*name);
             }
         }
-        const auto topic =
-            topics_.controller(controller, "io_module/" + std::to_string(id->GetInt64()));
+        const auto& topic = object_topic(controller, "io_module", std::to_string(id->GetInt64()));
         sink_.publish_state(
             topic, state_.merge(topic, instance, module_name.empty() ? "" : "module", module_name));
     }

@@ -34,10 +34,13 @@ private:
     void lua_values(const std::string& controller, const rapidjson::Value& data);
     void log_entries(const std::string& controller, const rapidjson::Value& data, bool history);
     void reject(const std::string& controller, std::string_view what);
+    const std::string& object_topic(const std::string& controller, std::string_view kind,
+                                    std::string_view key);
 
     mqtt::sink& sink_;
     const topic_scheme& topics_;
     object_state state_;
+    std::string topic_;
     std::uint64_t rejected_ = 0;
 };
 

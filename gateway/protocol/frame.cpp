@@ -21,8 +21,8 @@ frame invalid(std::string_view why) {
 } // namespace
 
 frame frame_parser::parse_text(std::string_view text) {
-    // A fresh allocator per frame: reusing the document would grow its memory pool forever.
-    document_ = rapidjson::Document();
+    document_.SetNull();
+    pool_.Clear();
     document_.Parse(text.data(), text.size());
     if (document_.HasParseError())
         return invalid("not valid JSON");

@@ -34,11 +34,19 @@ struct frame {
 // Parses one frame at a time; the views in the returned frame stay valid until the next call.
 class frame_parser {
 public:
+    frame_parser() = default;
+    frame_parser(const frame_parser&) = delete;
+    frame_parser& operator=(const frame_parser&) = delete;
+
     frame parse_text(std::string_view text);
     static frame parse_binary(std::span<const std::uint8_t> bytes);
 
 private:
-    rapidjson::Document document_;
+    // Each frame's DOM lives in a pool that starts in this arena and is cleared, not freed,
+    // before the next frame: typical frames parse without touching the heap.
+    alignas(8) char arena_[16 * 1024];
+    rapidjson::MemoryPoolAllocator<> pool_{arena_, sizeof arena_};
+    rapidjson::Document document_{&pool_};
 };
 
 // Channel name for a message that carries neither `broadcast` nor a known `request`,
