@@ -182,3 +182,67 @@ TEST_F(BrokerTls, WrongCaIsRefusedWithClearError) {
 
 } // namespace
 } // namespace mg::test
+
+namespace mg::test {
+namespace {
+
+// A long burst of changes to a fixed set of objects while the broker is away is held as one
+// value per topic, not as a queue of every change: what reaches the broker afterwards is
+// bounded by the number of topics, and equals the controller's state.
+TEST(BrokerBurst, ChangesDuringOutageAreCoalescedPerTopic) {
+    mosquitto_options persistent;
+    persistent.persistence = true;
+    mosquitto broker(persistent);
+    broker.start();
+    recorder_options options;
+    options.uri = broker.paho_uri();
+    options.client_id = "burst-recorder";
+    options.persistent_session = true;
+    options.filters = {C + "/#"};
+    std::optional<mqtt_recorder> mqtt(std::in_place, options);
+    ASSERT_TRUE(mqtt->wait_connected());
+    broker.stop();
+
+    // Slow enough that even a sanitizer build keeps up, so the burst is over before the
+    // broker returns.
+    constexpr int burst = 6000;
+    sim_process sim({"--flood-rate", "2000", "--flood-count", std::to_string(burst)});
+    gateway_process gateway("site: hotel\nmqtt: { url: '" + broker.url() +
+                            "' }\ncontrollers:\n  - { name: lobby, url: '" + sim.url() +
+                            "', poll: [], subscribe: [group, timeline] }\n");
+    ASSERT_GE(sim.wait_counter(0, "messages_out", [](auto v) { return v >= burst; }, 30s), burst)
+        << gateway.log();
+
+    mqtt->clear();
+    broker.start();
+    ASSERT_TRUE(mqtt->wait_for_payload(C + "/status", "online", 15s)) << gateway.log();
+    // Everything held has been delivered once the controller's group reply, asked for now,
+    // arrives behind it.
+    std::optional<recorded_message> groups;
+    for (int attempt = 0; attempt < 20 && !groups; ++attempt) {
+        mqtt->publish(C + "/group/get", "", false);
+        groups = mqtt->wait_for(C + "/group", 500ms);
+    }
+    ASSERT_TRUE(groups) << gateway.log();
+    std::size_t object_messages = 0;
+    for (const auto& m : mqtt->messages())
+        object_messages += m.topic.starts_with(C + "/group/") || m.topic.starts_with(C + "/timeline/");
+    EXPECT_LT(object_messages, 50u) << "held changes must be coalesced per topic";
+
+    rapidjson::Document reply;
+    reply.Parse(groups->payload.c_str());
+    ASSERT_TRUE(reply.IsObject() && reply.HasMember("groups"));
+    for (const auto& group : reply["groups"].GetArray()) {
+        if (!group.HasMember("num"))
+            continue;
+        const auto topic = C + "/group/" + std::to_string(group["num"].GetInt());
+        const auto state = mqtt->last(topic);
+        ASSERT_TRUE(state) << topic;
+        rapidjson::Document merged;
+        merged.Parse(state->payload.c_str());
+        EXPECT_EQ(merged["level"].GetInt(), group["level"].GetInt()) << topic;
+    }
+}
+
+} // namespace
+} // namespace mg::test
