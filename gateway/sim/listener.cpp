@@ -32,10 +32,15 @@ void listener::do_accept() {
 void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket) {
     if (ec == boost::asio::error::operation_aborted)
         return;
-    if (ec)
+    if (ec) {
         fail(ec, "accept");
-    else
+    } else {
+        // Small frames go out at once, as a controller's do; Nagle would hold the first ones
+        // of every connection behind a delayed acknowledgement.
+        boost::system::error_code ignored;
+        socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
         on_socket_(std::move(socket));
+    }
     if (acceptor_.is_open())
         do_accept();
 }

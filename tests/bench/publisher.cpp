@@ -159,7 +159,9 @@ int run(const settings& s) {
         auto tok = client.connect(options.finalize());
         tok->wait_for(10s);
         if (version == MQTTVERSION_5) {
-            const auto& props = tok->get_connect_response().get_properties();
+            // By value: the properties live in the response, which must outlive the lookup.
+            const auto response = tok->get_connect_response();
+            const auto& props = response.get_properties();
             if (props.contains(mqtt::property::RECEIVE_MAXIMUM))
                 receive_maximum = mqtt::get<uint16_t>(props, mqtt::property::RECEIVE_MAXIMUM);
         }
@@ -182,9 +184,16 @@ int run(const settings& s) {
             client.publish(m.topic, m.payload.data(), m.payload.size(), s.qos, true, nullptr,
                            confirmations);
             ++i;
-        } catch (const mqtt::exception&) {
-            // Paho's own queue is full: nothing was sent, so give the slot back and retry.
+        } catch (const mqtt::exception& e) {
+            // Nothing was sent: give the slot back. A full Paho queue clears as confirmations
+            // arrive; anything else (the broker went away) ends the run.
             confirmations.unsent();
+            const int rc = e.get_return_code();
+            if (rc != MQTTASYNC_MAX_MESSAGES_INFLIGHT && rc != MQTTASYNC_MAX_BUFFERED_MESSAGES &&
+                rc != MQTTASYNC_NO_MORE_MSGIDS) {
+                std::cerr << "mqtt-bench-publisher: " << e.what() << "\n";
+                return 1;
+            }
             std::this_thread::sleep_for(100us);
         }
     }

@@ -10,14 +10,22 @@
 #   c. the ceiling: mqtt-bench-publisher straight to the same broker, same topics and payloads;
 #   d. scale and idle: one gateway with many simulated controllers, time until all are online,
 #      RSS and CPU over an idle window.
+# a, b and c run BENCH_REPEAT times, interleaved; the tables show the median run.
 # Prints a results table and writes it to build/bench-results.md. Everything listens on
 # 127.0.0.1; every process started here is stopped on exit.
 #
-# Knobs (environment): BENCH_RATES (throughput flood rates, default "50000 200000": the first
-# as asked of the gateway, the second beyond what it absorbs, to find its limit), BENCH_COUNT
-# (messages per throughput and ceiling run, default 50000), BENCH_QOS ("0 1"), BENCH_LATENCY_RATES ("1000 5000"),
-# BENCH_LATENCY_SECONDS (5), BENCH_SCALE ("200 1000"), BENCH_IDLE_SECONDS (15),
-# BENCH_SKIP_BUILD (1 to use the binaries as they are), BENCH_KEEP (1 to keep the work dir).
+# Knobs (environment):
+#   BENCH_RATES            throughput flood rates (default "50000 200000": a heavy sustained
+#                          flood, and one beyond what the gateway absorbs, to find its limit)
+#   BENCH_COUNT            messages per throughput and ceiling run (50000)
+#   BENCH_QOS              MQTT QoS levels of the gateway and the ceiling ("0 1")
+#   BENCH_LATENCY_RATES    fixed flood rates of the latency runs ("1000 5000")
+#   BENCH_LATENCY_SECONDS  length of a latency run (5)
+#   BENCH_REPEAT           runs of each flood and ceiling measurement; the median is shown (3)
+#   BENCH_SCALE            controller counts of the scale runs ("200 1000")
+#   BENCH_IDLE_SECONDS     idle window of the scale runs (15)
+#   BENCH_SKIP_BUILD       1: use the binaries as they are
+#   BENCH_KEEP             1: keep the work directory with every log and site file
 
 set -euo pipefail
 
@@ -31,6 +39,7 @@ qos_list=${BENCH_QOS:-"0 1"}
 latency_rates=${BENCH_LATENCY_RATES:-"1000 5000"}
 latency_seconds=${BENCH_LATENCY_SECONDS:-5}
 scale_list=${BENCH_SCALE:-"200 1000"}
+repeat=${BENCH_REPEAT:-3}
 idle_seconds=${BENCH_IDLE_SECONDS:-15}
 
 work=$(mktemp -d /tmp/mosaic-bench.XXXXXX)
@@ -282,57 +291,91 @@ EOF
     # arrival still carries the final state, so the whole flood was absorbed between the first
     # and the last arrival.
     input_rate=$(calc '%.0f' "$window > 0 ? ($messages - 1) / $window : 0")
-    flood_row="$qos|$flood_rate|$messages|$received|$rate_seen|$input_rate|$gw_us|$broker_us|$(calc '%.1f' "$hwm / 1024")|$p50|$p99|$max|$all_p99|$all_max"
+    flood_row="$qos|$flood_rate|$messages|$received|$rate_seen|$input_rate|$gw_us|$broker_us"
+    flood_row+="|$(calc '%.1f' "$hwm / 1024")|$p50|$p99|$max|$all_p99|$all_max"
     log "$label: $(cat "$out.result")"
 }
-
-for qos in $qos_list; do
-    for r in $rates; do
-        log "throughput, QoS $qos: flood $r/s x $count"
-        flood_run "tput-q$qos-$r" "$qos" "$r" "$count"
-        rows_throughput+=("$flood_row")
-        # The ceiling is compared with the best the gateway delivered at this QoS.
-        seen=$(cut -d'|' -f5 <<<"$flood_row")
-        ((seen > ${delivered_rate[$qos]:-0})) && delivered_rate[$qos]=$seen
-    done
-done
-
-for qos in $qos_list; do
-    for r in $latency_rates; do
-        log "latency, QoS $qos: flood $r/s for ${latency_seconds}s"
-        flood_run "lat-q$qos-$r" "$qos" "$r" "$((r * latency_seconds))"
-        rows_latency+=("$flood_row")
-    done
-done
 
 # ---------------------------------------------------------------------------------------------
 # c. The ceiling: a plain publisher to the same broker
 
-for qos in $qos_list; do
-    log "ceiling, QoS $qos: mqtt-bench-publisher x $count"
-    prefix=mosaic/ceiling-q$qos/c0
-    start "ceiling-q$qos-sub" "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos "$qos" \
+# One ceiling run at a QoS. Sets $ceiling_row: QoS, msgs, delivered, publisher msgs/s,
+# subscriber msgs/s, publisher CPU µs/msg, mosquitto CPU µs/msg.
+ceiling_run() {
+    local qos=$1 label=$2
+    local prefix=mosaic/$label/c0
+    start "$label-sub" "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos "$qos" \
         --topic "$prefix/#" --count "$count" --warmup "$(warmup_of 1000000 "$count")" --idle 5 \
         --timeout 120
-    sub_pid=$started
-    wait_line "$work/ceiling-q$qos-sub.out" '^ready' 10 || die "ceiling: subscriber did not start"
+    local sub_pid=$started
+    wait_line "$work/$label-sub.out" '^ready' 10 || die "$label: subscriber did not start"
+    local broker_before broker_after
     broker_before=$(cpu_ticks "$broker_pid")
-    start "ceiling-q$qos-pub" "$bin/mqtt-bench-publisher" --uri "$broker_uri" --qos "$qos" \
+    start "$label-pub" "$bin/mqtt-bench-publisher" --uri "$broker_uri" --qos "$qos" \
         --prefix "$prefix" --count "$count"
-    pub_pid=$started
-    wait_exit "$sub_pid" 120 || die "ceiling: subscriber did not finish"
+    local pub_pid=$started
+    wait_exit "$sub_pid" 120 || die "$label: subscriber did not finish"
     wait_exit "$pub_pid" 10 || stop "$pub_pid"
     broker_after=$(cpu_ticks "$broker_pid")
-    out=$work/ceiling-q$qos-sub.out
+    local out=$work/$label-sub.out pub=$work/$label-pub.out
     sed -n '2p' "$out" >"$out.result"
-    seen=$(field "$out.result" rate)
+    local received
     received=$(field "$out.result" received)
-    published=$(field "$work/ceiling-q$qos-pub.out" rate)
-    publisher_us=$(calc '%.1f' "$(field "$work/ceiling-q$qos-pub.out" cpu_us_per_msg)")
-    broker_us=$(calc '%.1f' "($broker_after - $broker_before) * 1e6 / $hz / $received")
+    ceiling_row="$qos|$count|$received|$(field "$pub" rate)|$(field "$out.result" rate)"
+    ceiling_row+="|$(calc '%.1f' "$(field "$pub" cpu_us_per_msg)")"
+    ceiling_row+="|$(calc '%.1f' "($broker_after - $broker_before) * 1e6 / $hz / $received")"
+    log "$label: $(cat "$out.result") publisher: $(cat "$pub")"
+}
+
+# The row with the median of column $1 among the rows on stdin (one per line) goes to
+# $median; the column's smallest and largest values to $range.
+median_row() {
+    local sorted n
+    sorted=$(sort -t'|' -k"$1,$1" -g)
+    n=$(wc -l <<<"$sorted")
+    median=$(sed -n "$(((n + 1) / 2))p" <<<"$sorted")
+    range="$(head -1 <<<"$sorted" | cut -d'|' -f"$1")–$(tail -1 <<<"$sorted" | cut -d'|' -f"$1")"
+}
+
+# Every measurement runs $repeat times, interleaved so that a slow spell of a shared machine
+# spreads over all of them; the tables show the median run and the range.
+declare -A runs_throughput runs_latency runs_ceiling
+for ((rep = 1; rep <= repeat; rep++)); do
+    for qos in $qos_list; do
+        for r in $rates; do
+            log "throughput $rep/$repeat, QoS $qos: flood $r/s x $count"
+            flood_run "tput-q$qos-$r-$rep" "$qos" "$r" "$count"
+            runs_throughput[$qos|$r]+="$flood_row"$'\n'
+        done
+        log "ceiling $rep/$repeat, QoS $qos: mqtt-bench-publisher x $count"
+        ceiling_run "$qos" "ceiling-q$qos-$rep"
+        runs_ceiling[$qos]+="$ceiling_row"$'\n'
+        for r in $latency_rates; do
+            log "latency $rep/$repeat, QoS $qos: flood $r/s for ${latency_seconds}s"
+            flood_run "lat-q$qos-$r-$rep" "$qos" "$r" "$((r * latency_seconds))"
+            runs_latency[$qos|$r]+="$flood_row"$'\n'
+        done
+    done
+done
+
+for qos in $qos_list; do
+    for r in $rates; do
+        median_row 5 <<<"${runs_throughput[$qos|$r]%$'\n'}"
+        rows_throughput+=("$median|$range")
+        # The ceiling is compared with the best the gateway delivered at this QoS.
+        seen=$(cut -d'|' -f5 <<<"$median")
+        if ((seen > ${delivered_rate[$qos]:-0})); then
+            delivered_rate[$qos]=$seen
+        fi
+    done
+    for r in $latency_rates; do
+        median_row 11 <<<"${runs_latency[$qos|$r]%$'\n'}"
+        rows_latency+=("$median|$range")
+    done
+    median_row 5 <<<"${runs_ceiling[$qos]%$'\n'}"
+    seen=$(cut -d'|' -f5 <<<"$median")
     ratio=$(calc '%.0f' "$seen > 0 ? 100 * ${delivered_rate[$qos]} / $seen : 0")
-    rows_ceiling+=("$qos|$count|$received|$published|$seen|$publisher_us|$broker_us|${delivered_rate[$qos]}|$ratio")
-    log "ceiling q$qos: $(cat "$out.result") publisher: $(cat "$work/ceiling-q$qos-pub.out")"
+    rows_ceiling+=("$median|$range|${delivered_rate[$qos]}|$ratio")
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -395,12 +438,15 @@ scale_run() {
     local gw_cpu sim_cpu broker_cpu hwm
     gw_cpu=$(calc '%.2f' "($(cpu_ticks "$gw_pid") - $gw_before) * 100 / $hz / $idle_seconds")
     sim_cpu=$(calc '%.2f' "($(cpu_ticks "$sim_pid") - $sim_before) * 100 / $hz / $idle_seconds")
-    broker_cpu=$(calc '%.2f' "($(cpu_ticks "$broker_pid") - $broker_before) * 100 / $hz / $idle_seconds")
+    broker_cpu=$(calc '%.2f' \
+        "($(cpu_ticks "$broker_pid") - $broker_before) * 100 / $hz / $idle_seconds")
     rss=$(status_kb "$gw_pid" VmRSS)
     hwm=$(status_kb "$gw_pid" VmHWM)
     stop "$gw_pid"
     stop "$sim_pid"
-    rows_scale+=("$n|$online_s|$(calc '%.1f' "$rss / 1024")|$(calc '%.1f' "$hwm / 1024")|$gw_cpu|$broker_cpu|$sim_cpu")
+    local memory
+    memory="$(calc '%.1f' "$rss / 1024")|$(calc '%.1f' "$hwm / 1024")"
+    rows_scale+=("$n|$online_s|$memory|$gw_cpu|$broker_cpu|$sim_cpu")
     log "scale $n: online after $online_s s, RSS $rss kB, idle CPU gateway $gw_cpu%"
 }
 
@@ -437,7 +483,7 @@ for row in "${rows_throughput[@]}"; do
         "gateway ≤ mosquitto (aim 5 µs)" "gateway $gw µs, mosquitto $mq µs" "$gw <= $mq"
 done
 for row in "${rows_ceiling[@]}"; do
-    ratio=$(col "$row" 9)
+    ratio=$(col "$row" 10)
     target "throughput vs ceiling, QoS $(col "$row" 1)" "≥ 80 %" "$ratio %" "$ratio >= 80"
 done
 for row in "${rows_latency[@]}"; do
@@ -456,38 +502,42 @@ for row in "${rows_scale[@]}"; do
 done
 
 flood_header() {
-    echo "| QoS | flood rate /s | flood msgs | delivered | delivered msgs/s | absorbed msgs/s | gateway CPU µs/msg | mosquitto CPU µs/msg | gateway peak RSS MB | p50 ms | p99 ms | max ms | all p99 ms | all max ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| QoS | flood rate /s | flood msgs | delivered | delivered msgs/s | absorbed msgs/s | gateway CPU µs/msg | mosquitto CPU µs/msg | gateway peak RSS MB | p50 ms | p99 ms | max ms | all p99 ms | all max ms | $1 over $repeat runs |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 }
 
 {
     echo "# mosaic-gateway benchmark results"
     echo
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) cores," \
+        "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
         "$(awk '/^MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM;" \
-        "commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown) (working tree as built);" \
-        "mosquitto $("$mosquitto_bin" -h 2>&1 | sed -n 's/^mosquitto version //p'); load average before the run: $load_before"
+        "commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+        "(working tree as built);" \
+        "mosquitto $("$mosquitto_bin" -h 2>&1 | sed -n 's/^mosquitto version //p');" \
+        "load average before the run $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "## Throughput: mosaic-sim flood -> gateway -> mosquitto -> subscriber"
     echo
-    flood_header
+    flood_header "delivered msgs/s"
     table_rows "${rows_throughput[@]}"
     echo
-    echo "delivered: MQTT messages the subscriber got (retained state that changed faster than the"
-    echo "broker confirmed is coalesced per topic, so it can be fewer than the flood). msgs/s, p50, p99"
-    echo "and max are over the measured window (after a short warm-up); absorbed: flood messages over"
-    echo "first-to-last arrival. CPU per message: utime+stime from /proc over the burst, divided by"
-    echo "the flood messages (gateway) or the delivered ones (mosquitto, which also serves the subscriber)."
+    echo "delivered: MQTT messages the subscriber got (retained state that changed faster than"
+    echo "the broker confirmed is coalesced per topic, so it can be fewer than the flood)."
+    echo "msgs/s, p50, p99 and max are over the measured window (after a short warm-up);"
+    echo "absorbed: flood messages over first-to-last arrival. CPU per message: utime+stime"
+    echo "from /proc over the burst, divided by the flood messages (gateway) or the delivered"
+    echo "ones (mosquitto, which also serves the subscriber)."
     echo
     echo "## Latency at fixed rates (sim send -> subscriber arrival)"
     echo
-    flood_header
+    flood_header "p99 ms"
     table_rows "${rows_latency[@]}"
     echo
     echo "## Ceiling: mqtt-bench-publisher straight to the same broker"
     echo
-    echo "| QoS | msgs | delivered | publisher msgs/s | subscriber msgs/s | publisher CPU µs/msg | mosquitto CPU µs/msg | best gateway delivered msgs/s | gateway / ceiling % |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| QoS | msgs | delivered | publisher msgs/s | subscriber msgs/s | publisher CPU µs/msg | mosquitto CPU µs/msg | subscriber msgs/s over $repeat runs | best gateway delivered msgs/s | gateway / ceiling % |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     table_rows "${rows_ceiling[@]}"
     echo
     echo "## Scale and idle: one gateway, N controllers in one mosaic-sim (keepalive 10s, ${idle_seconds}s idle window)"

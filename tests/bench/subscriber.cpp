@@ -185,9 +185,10 @@ public:
             if (index == 0)
                 tally_.start_ns = arrived;
             const auto sent = sent_ns_of(text);
-            if (sent)
-                tally_.warmup_latencies_ns.push_back(arrived - *sent);
-            if (index >= settings_.warmup) {
+            if (index < settings_.warmup) {
+                if (sent)
+                    tally_.warmup_latencies_ns.push_back(arrived - *sent);
+            } else {
                 if (tally_.first_ns == 0) {
                     tally_.first_ns = arrived;
                     tally_.first_unix_ns = unix_ns();
@@ -195,8 +196,6 @@ public:
                 tally_.last_ns = arrived;
                 tally_.last_unix_ns = unix_ns();
                 if (sent) {
-                    // Measured: moved from the every-message list to the window's.
-                    tally_.warmup_latencies_ns.pop_back();
                     tally_.latencies_ns.push_back(arrived - *sent);
                     if (!settings_.latency_file.empty())
                         tally_.arrivals_ns.push_back(arrived);
