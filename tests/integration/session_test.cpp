@@ -154,10 +154,13 @@ TEST_F(Session, DroppedAndRefusedConnectionsRecoverWithBackoff) {
     // Backoff between 100ms and 1s over two seconds: a handful of attempts, not a storm.
     EXPECT_LE(refused, 12);
     EXPECT_EQ(sim.counter(0, "ws_max"), 1);
-    const auto connection = mqtt.last(C + "/connection");
-    rapidjson::Document doc;
-    doc.Parse(connection->payload.c_str());
-    EXPECT_GE(doc["reconnects"].GetInt(), 1);
+    // C/connection follows C/status: wait for it rather than read the last one seen.
+    const auto connection = mqtt.wait_for(C + "/connection", [](const auto& m) {
+        rapidjson::Document doc;
+        doc.Parse(m.payload.c_str());
+        return doc.IsObject() && doc["state"] == "live" && doc["reconnects"].GetInt() >= 1;
+    });
+    EXPECT_TRUE(connection) << mqtt.last(C + "/connection")->payload;
 }
 
 TEST_F(Session, GarbageFromControllerChangesNothing) {
