@@ -1,5 +1,7 @@
 #include "gateway/protocol/log_entry.hpp"
 
+#include "gateway/protocol/hex.hpp"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -12,16 +14,6 @@ constexpr int offset_bias = 24 * 60;
 constexpr std::size_t max_offset_digits = 3;
 constexpr std::size_t timestamp_digits = 8;
 constexpr std::string_view entry_boundary{"\n\x07", 2};
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Codes travel as single code points below U+0020; a printable byte in their place means we are
 // not looking at an entry header.

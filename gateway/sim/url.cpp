@@ -1,19 +1,9 @@
 #include "gateway/sim/url.hpp"
 
+#include "gateway/protocol/hex.hpp"
+
 namespace mg::sim {
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
+using protocol::hex_value;
 
 split_target_result split_target(std::string_view target) {
     const auto q = target.find('?');
