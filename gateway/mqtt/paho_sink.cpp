@@ -21,11 +21,14 @@ using namespace std::chrono_literals;
 
 constexpr auto keep_alive = 30s;
 constexpr auto connect_timeout = 10s;
-// At most this many messages are inside Paho unconfirmed: its queue is memory outside the
-// bounded buffer, and it refuses more than its create option allows. Lowered to the broker's
-// Receive Maximum under MQTT 5: Paho stalls for about a second whenever it holds more than
-// that (mosquitto announces 20).
-constexpr std::size_t send_window_max = 1000;
+// At most this many messages are inside Paho unconfirmed. Past the window retained state
+// coalesces per topic, so when the broker falls behind, the newest value of a topic waits behind
+// at most this many messages rather than a long queue: under a flood it reaches subscribers in
+// milliseconds instead of hundreds of them, and fewer superseded values cost CPU
+// (BENCHMARKS.md). On a LAN, 100 unconfirmed still carry tens of thousands of messages a second.
+// Lowered to the broker's Receive Maximum under MQTT 5: Paho stalls for about a second whenever
+// it holds more than that (mosquitto announces 20).
+constexpr std::size_t send_window_max = 100;
 constexpr int paho_buffer = 2 * static_cast<int>(send_window_max);
 
 enum class operation { connect, publish, subscribe, disconnect };

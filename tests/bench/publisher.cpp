@@ -36,7 +36,7 @@ constexpr std::string_view usage = R"(usage: mqtt-bench-publisher [options]
   --qos Q            0, 1 or 2 (default 1)
   --protocol V       MQTT 3 (3.1.1) or 5 (default 5)
   --count N          messages to publish (default 20000)
-  --window W         most unconfirmed messages at a time (default 1000, as the gateway)
+  --window W         most unconfirmed messages at a time (default 100, as the gateway)
 )";
 
 struct settings {
@@ -45,7 +45,7 @@ struct settings {
     int qos = 1;
     int protocol = 5;
     std::uint64_t count = 20000;
-    std::size_t window = 1000;
+    std::size_t window = 100;
 };
 
 settings parse(int argc, char** argv) {
