@@ -13,7 +13,9 @@ void set_member(stored_object& object, std::string_view key, const Value& value)
     auto& allocator = object.GetAllocator();
     const auto it = object.FindMember(stored_value(rapidjson::StringRef(key.data(), key.size())));
     if (it != object.MemberEnd()) {
-        it->value.CopyFrom(value, allocator);
+        // Most members of an update repeat what is stored; comparing spares a free and a copy.
+        if (it->value != value)
+            it->value.CopyFrom(value, allocator);
         return;
     }
     object.AddMember(
