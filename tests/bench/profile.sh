@@ -40,128 +40,52 @@ perf)
 esac
 report=$repo/build/bench-profile.txt
 
-command -v "$tool" >/dev/null || {
-    echo "profile.sh: $tool is not installed (apt-get install $tool, or linux-perf for perf)" >&2
-    exit 1
-}
+script=profile
+# shellcheck source=tests/bench/common.sh
+source "$repo/tests/bench/common.sh"
+
+command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install $tool, or linux-perf for perf)"
 for program in mosaic-gateway mosaic-sim mqtt-bench-subscriber; do
-    [[ -x $bin/$program ]] || {
-        echo "profile.sh: $bin/$program is missing; build the release preset" >&2
-        exit 1
-    }
+    [[ -x $bin/$program ]] || die "$bin/$program is missing; build the release preset"
 done
 
-work=$(mktemp -d /tmp/mosaic-profile.XXXXXX)
-declare -A running=()
-cleanup() {
-    local pid
-    for pid in "${!running[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${!running[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start() {
-    local name=$1
-    shift
-    "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started=$!
-    running[$started]=1
-}
-finish() {
-    kill -TERM "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    unset "running[$1]"
-}
-wait_line() {
-    local i
-    for ((i = 0; i < $3 * 10; i++)); do
-        grep -q -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "profile.sh: timed out waiting for '$2' in $1" >&2
-    exit 1
-}
-free_port() {
-    local port
-    for port in $(shuf -i 20000-32000 -n 200); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    exit 1
-}
-
-broker_port=$(free_port)
+start_broker
 sim_port=$(free_port)
-{
-    echo "listener $broker_port 127.0.0.1"
-    echo "allow_anonymous true"
-    echo "persistence false"
-    [[ $(id -u) == 0 ]] && echo "user root"
-    echo "set_tcp_nodelay true"
-    echo "max_inflight_messages 1000"
-    echo "max_queued_messages 1000000"
-} >"$work/mosquitto.conf"
-start mosquitto "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$work/mosquitto.conf"
-sleep 0.5
+write_flood_site profile "$qos" "$sim_port"
 
-cat >"$work/site.yaml" <<EOF
-site: profile
-mqtt:
-  url: mqtt://127.0.0.1:$broker_port
-  qos: $qos
-controllers:
-  - name: c0
-    url: ws://127.0.0.1:$sim_port/query
-    reconnect: { min: 100ms, max: 200ms }
-    subscribe: [group, timeline]
-    poll: []
-logging:
-  level: info
-EOF
-
-start sub "$bin/mqtt-bench-subscriber" --uri "tcp://127.0.0.1:$broker_port" --qos "$qos" \
+start sub "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos "$qos" \
     --topic "mosaic/profile/+/group/+" --topic "mosaic/profile/+/timeline/+" \
     --count "$messages" --idle 10 --timeout $((messages * 20 / rate + 120))
 sub_pid=$started
-wait_line "$work/sub.out" '^ready' 10
+wait_line "$work/sub.out" '^ready' 10 || die "the subscriber did not start"
 
 if [[ $profiler == callgrind ]]; then
     start gateway valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" \
-        "$bin/mosaic-gateway" -c "$work/site.yaml"
+        "$bin/mosaic-gateway" -c "$work/profile.yaml"
     gw_pid=$started
-    wait_line "$work/gateway.err" 'mqtt: connected' 60
+    wait_line "$work/gateway.err" 'mqtt: connected' 60 || die "the gateway did not connect"
     callgrind_control -i on "$gw_pid" >/dev/null 2>&1
 else
-    start gateway "$bin/mosaic-gateway" -c "$work/site.yaml"
+    start gateway "$bin/mosaic-gateway" -c "$work/profile.yaml"
     gw_pid=$started
-    wait_line "$work/gateway.err" 'mqtt: connected' 10
+    wait_line "$work/gateway.err" 'mqtt: connected' 10 || die "the gateway did not connect"
     start perf perf record -q -e cpu-clock -F 1999 -p "$gw_pid" -o "$out"
     perf_pid=$started
-    sleep 0.5
+    sleep 0.5 # perf attaching to the threads
 fi
 
 start sim "$bin/mosaic-sim" --port "$sim_port" --flood-rate "$rate" --flood-count "$messages"
 sim_pid=$started
-wait "$sub_pid" || true
-unset "running[$sub_pid]"
+reaped "$sub_pid"
 if [[ $profiler == callgrind ]]; then
     callgrind_control -i off "$gw_pid" >/dev/null 2>&1
 else
     # perf writes its data when interrupted.
     kill -INT "$perf_pid" 2>/dev/null || true
-    wait "$perf_pid" 2>/dev/null || true
-    unset "running[$perf_pid]"
+    reaped "$perf_pid"
 fi
-finish "$sim_pid"
-finish "$gw_pid"
+stop "$sim_pid"
+stop "$gw_pid"
 
 # head closes its pipe early; that is no failure.
 set +o pipefail

@@ -15,8 +15,9 @@
 # 127.0.0.1; every process started here is stopped on exit.
 #
 # Knobs (environment):
-#   BENCH_RATES            throughput flood rates (default "50000 200000": a heavy sustained
-#                          flood, and one beyond what the gateway absorbs, to find its limit)
+#   BENCH_RATES            throughput flood rates (default "20000 50000 200000": one the path
+#                          carries without coalescing, a heavy sustained flood, and one beyond
+#                          what the gateway absorbs, to find its limit)
 #   BENCH_COUNT            messages per throughput and ceiling run (50000)
 #   BENCH_QOS              MQTT QoS levels of the gateway and the ceiling ("0 1")
 #   BENCH_LATENCY_RATES    fixed flood rates of the latency runs ("1000 5000")
@@ -33,7 +34,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$repo/build/bin
 results=$repo/build/bench-results.md
 
-rates=${BENCH_RATES:-"50000 200000"}
+rates=${BENCH_RATES:-"20000 50000 200000"}
 count=${BENCH_COUNT:-50000}
 qos_list=${BENCH_QOS:-"0 1"}
 latency_rates=${BENCH_LATENCY_RATES:-"1000 5000"}
@@ -42,106 +43,9 @@ scale_list=${BENCH_SCALE:-"200 1000"}
 repeat=${BENCH_REPEAT:-3}
 idle_seconds=${BENCH_IDLE_SECONDS:-15}
 
-work=$(mktemp -d /tmp/mosaic-bench.XXXXXX)
-# Processes started here and not yet reaped; only these are ever signalled.
-declare -A running=()
-
-cleanup() {
-    local pid
-    for pid in "${!running[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${!running[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-        echo "work directory kept: $work" >&2
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '== %s\n' "$*" >&2; }
-die() {
-    printf 'run.sh: %s\n' "$*" >&2
-    exit 1
-}
-
-# ---------------------------------------------------------------------------------------------
-# Process helpers
-
-# Starts a command in the background with its output in files under $work; sets $started.
-start() {
-    local name=$1
-    shift
-    "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    started=$!
-    running[$started]=1
-}
-
-# Running and not a zombie waiting to be reaped.
-alive() {
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
-    [[ -n $state && $state != Z ]]
-}
-
-reaped() {
-    wait "$1" 2>/dev/null || true
-    unset "running[$1]"
-}
-
-# Stops one process started here: TERM, then KILL after 5 s.
-stop() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || {
-        reaped "$pid"
-        return 0
-    }
-    for ((i = 0; i < 50; i++)); do
-        alive "$pid" || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    reaped "$pid"
-}
-
-# Waits until a process exits on its own, at most $2 seconds.
-wait_exit() {
-    local pid=$1 limit=$2 i
-    for ((i = 0; i < limit * 10; i++)); do
-        alive "$pid" || {
-            reaped "$pid"
-            return 0
-        }
-        sleep 0.1
-    done
-    return 1
-}
-
-# Waits until file $1 has a line matching $2, at most $3 seconds.
-wait_line() {
-    local file=$1 pattern=$2 limit=$3 i
-    for ((i = 0; i < limit * 10; i++)); do
-        grep -q -- "$pattern" "$file" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# A loopback port nobody listens on (a connect attempt fails).
-free_port() {
-    local port
-    for port in $(shuf -i 20000-32000 -n 200); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free loopback port found"
-}
+script=run
+# shellcheck source=tests/bench/common.sh
+source "$repo/tests/bench/common.sh"
 
 # utime + stime of a process in clock ticks (/proc/<pid>/stat fields 14 and 15; the text after
 # the command name's closing parenthesis starts at field 3).
@@ -187,33 +91,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fd_limit=$(ulimit -n)
 log "open file limit: $fd_limit"
 
-mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-[[ -x $mosquitto_bin ]] || die "mosquitto is not installed (deploy/install-deps.sh)"
-broker_port=$(free_port)
-{
-    echo "listener $broker_port 127.0.0.1"
-    echo "allow_anonymous true"
-    echo "persistence false"
-    # Started as root mosquitto would switch to the user mosquitto; a private broker stays.
-    [[ $(id -u) == 0 ]] && echo "user root"
-    # Nagle against delayed ACK would add ~40 ms to QoS 1 round trips.
-    echo "set_tcp_nodelay true"
-    # Room enough that the broker never drops or throttles a burst: the measurement is the
-    # gateway's, not the broker's queue limits (the defaults are 20 in flight, 1000 queued).
-    echo "max_inflight_messages 1000"
-    echo "max_queued_messages 1000000"
-    echo "max_queued_bytes 0"
-    echo "log_dest stderr"
-    echo "log_type error"
-    echo "log_type warning"
-} >"$work/mosquitto.conf"
-start mosquitto "$mosquitto_bin" -c "$work/mosquitto.conf"
-broker_pid=$started
-for ((i = 0; i < 50; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null && break
-    sleep 0.1
-done
-broker_uri=tcp://127.0.0.1:$broker_port
+start_broker
 log "mosquitto on $broker_uri (pid $broker_pid)"
 
 declare -a rows_throughput rows_latency rows_ceiling rows_scale
@@ -229,21 +107,8 @@ flood_run() {
     sim_port=$(free_port)
     # The controller's port is closed until the gateway's broker connection is up: the flood
     # starts when the gateway subscribes, and state changed before the broker is reachable
-    # would be coalesced rather than measured. A short reconnect delay keeps the wait small.
-    cat >"$work/$site.yaml" <<EOF
-site: $site
-mqtt:
-  url: mqtt://127.0.0.1:$broker_port
-  qos: $qos
-controllers:
-  - name: c0
-    url: ws://127.0.0.1:$sim_port/query
-    reconnect: { min: 100ms, max: 200ms }
-    subscribe: [group, timeline]
-    poll: []
-logging:
-  level: info
-EOF
+    # would be coalesced rather than measured.
+    write_flood_site "$site" "$qos" "$sim_port"
     local budget=$((messages / flood_rate + 60)) warmup
     warmup=$(warmup_of "$flood_rate" "$messages")
     start "$site-sub" "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos "$qos" \
@@ -477,7 +342,6 @@ target() {
 # µs, 8 mosquitto µs, 9 RSS, 10 p50, 11 p99, 12 max, 13 all p99, 14 all max.
 col() { cut -d'|' -f"$2" <<<"$1"; }
 for row in "${rows_throughput[@]}"; do
-    [[ $(col "$row" 2) == "${rates%% *}" ]] || continue
     gw=$(col "$row" 7) mq=$(col "$row" 8)
     target "CPU per message, QoS $(col "$row" 1), flood $(col "$row" 2)/s" \
         "gateway ≤ mosquitto (aim 5 µs)" "gateway $gw µs, mosquitto $mq µs" "$gw <= $mq"
