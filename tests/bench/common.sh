@@ -100,9 +100,10 @@ free_port() {
     die "no free loopback port found"
 }
 
-# A private mosquitto on a free loopback port; sets $broker_port, $broker_uri and $broker_pid.
+# A private mosquitto on a free loopback port; sets $mosquitto_bin, $broker_port, $broker_uri
+# and $broker_pid.
 start_broker() {
-    local mosquitto_bin i
+    local i
     mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
     [[ -x $mosquitto_bin ]] || die "mosquitto is not installed (deploy/install-deps.sh)"
     broker_port=$(free_port)
