@@ -44,7 +44,8 @@ script=profile
 # shellcheck source=tests/bench/common.sh
 source "$repo/tests/bench/common.sh"
 
-command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install $tool, or linux-perf for perf)"
+command -v "$tool" >/dev/null ||
+    die "$tool is not installed (apt-get install $tool, or linux-perf for perf)"
 for program in mosaic-gateway mosaic-sim mqtt-bench-subscriber; do
     [[ -x $bin/$program ]] || die "$bin/$program is missing; build the release preset"
 done
