@@ -61,9 +61,8 @@ field() { tr ' ' '\n' <"$1" | awk -F= -v key="$2" '$1 == key {print $2}'; }
 calc() { awk "BEGIN {printf \"$1\", ($2)}"; }
 
 # Messages left out of the measured window at the start of a run: 0.2 s of the flood or 2% of
-# the run, whichever is fewer. The first frames of a fresh connection can wait ~40 ms for a
-# delayed ACK (the simulator's sockets leave Nagle on), a start-up cost, not a sustained one;
-# the tables show it in the "all" columns.
+# the run, whichever is fewer. The first frames meet a fresh connection and cold caches, a
+# start-up cost, not a sustained one; the tables show it in the "all" columns.
 warmup_of() { echo $(($1 / 5 < $2 / 50 ? $1 / 5 : $2 / 50)); }
 
 hz=$(getconf CLK_TCK)
