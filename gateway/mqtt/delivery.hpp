@@ -54,6 +54,8 @@ public:
     void pump();
 
     bool connected() const { return connected_; }
+    // Connected but holding messages back until confirmations make room in the window.
+    bool held_back() const { return connected_ && !queue_.online(); }
     // Messages handed to the client, repeats after a reconnect included.
     std::uint64_t published() const { return published_; }
     // Events dropped from a full buffer, plus messages refused for good.

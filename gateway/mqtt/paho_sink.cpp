@@ -5,6 +5,9 @@
 
 #include "gateway/mqtt/sink_core.hpp"
 
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
@@ -97,16 +100,19 @@ private:
     class listener final : public paho::iaction_listener {
     public:
         explicit listener(operation kind) : kind_(kind) {}
-        void bind(std::weak_ptr<paho_core> self, asio::any_io_executor loop) {
-            self_ = std::move(self);
-            loop_ = std::move(loop);
+        void bind(paho_core& core) {
+            core_ = &core;
+            self_ = core.weak_self();
+            loop_ = core.loop_;
         }
         void on_success(const paho::token& tok) override { relay(tok, true); }
         void on_failure(const paho::token& tok) override { relay(tok, false); }
 
     private:
         void relay(const paho::token& tok, bool ok);
+        void relay_confirmation(const paho::token& tok);
         operation kind_;
+        paho_core* core_ = nullptr;
         std::weak_ptr<paho_core> self_;
         asio::any_io_executor loop_;
     };
@@ -119,6 +125,7 @@ private:
     delivery::send_result send_now(const outbound_message& message, std::uint64_t seq) override;
     void subscribe_now(const std::string& filter) override;
     bool disconnect_now(std::chrono::milliseconds timeout) override;
+    void collect_confirmations(bool wake_for_next) override;
 
     paho::connect_options connect_options() const;
     void on_result(operation kind, const op_result& result);
@@ -126,6 +133,15 @@ private:
 
     std::string uri_;
     std::size_t receive_maximum_ = 0;
+    // Publish confirmations wait here, run on the loop by collect_confirmations(): waking the
+    // loop for each one cost more than the rest of a message's way through the gateway
+    // (BENCHMARKS.md). Paho's threads only post to it. Declared before the listeners, which
+    // refer to it, and the client, whose threads call them.
+    asio::io_context confirmations_;
+    asio::executor_work_guard<asio::io_context::executor_type> confirmations_work_ =
+        asio::make_work_guard(confirmations_);
+    // Set by the loop while it waits for a confirmation: the next one also wakes it.
+    std::atomic<bool> wake_for_confirmation_{false};
     listener connect_listener_{operation::connect};
     listener publish_listener_{operation::publish};
     listener subscribe_listener_{operation::subscribe};
@@ -134,7 +150,23 @@ private:
     std::unique_ptr<paho::async_client> client_;
 };
 
+void paho_core::listener::relay_confirmation(const paho::token& tok) {
+    const auto seq = reinterpret_cast<std::uintptr_t>(tok.get_user_context());
+    asio::post(core_->confirmations_,
+               [core = core_, seq] { core->on_published(seq, true, std::string()); });
+    if (core_->wake_for_confirmation_.exchange(false)) {
+        asio::post(loop_, [self = self_] {
+            if (const auto s = self.lock())
+                s->settle();
+        });
+    }
+}
+
 void paho_core::listener::relay(const paho::token& tok, bool ok) {
+    if (kind_ == operation::publish && ok) {
+        relay_confirmation(tok);
+        return;
+    }
     op_result r;
     r.ok = ok;
     r.rc = tok.get_return_code();
@@ -191,10 +223,10 @@ paho_core::~paho_core() {
 }
 
 void paho_core::install_callbacks() {
-    const auto self = weak_self();
     for (auto* l :
          {&connect_listener_, &publish_listener_, &subscribe_listener_, &disconnect_listener_})
-        l->bind(self, loop_);
+        l->bind(*this);
+    const auto self = weak_self();
     auto loop = loop_;
     client_->set_connected_handler([self, loop](const std::string&) {
         asio::post(loop, [self] {
@@ -296,6 +328,13 @@ void paho_core::subscribe_now(const std::string& filter) {
     }
 }
 
+void paho_core::collect_confirmations(bool wake_for_next) {
+    // Set before looking, so a confirmation posted after the look finds the flag and wakes us.
+    if (wake_for_next)
+        wake_for_confirmation_.store(true);
+    confirmations_.poll();
+}
+
 bool paho_core::disconnect_now(std::chrono::milliseconds timeout) {
     try {
         client_->disconnect(static_cast<int>(timeout.count()), nullptr, disconnect_listener_);
@@ -321,12 +360,13 @@ void paho_core::on_result(operation kind, const op_result& r) {
                               r.error);
         }
         break;
-    case operation::publish:
+    case operation::publish: // failures only; confirmations go through confirmations_
         on_published(r.seq, r.ok,
                      !r.ok && broker_refused(r.reason)
                          ? "mqtt: broker refused publish to " + r.topic + ": " +
                                paho::exception::reason_code_str(r.reason)
                          : std::string());
+        settle();
         break;
     case operation::subscribe:
         if (!r.ok || broker_refused(r.reason))

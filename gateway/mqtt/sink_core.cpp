@@ -74,8 +74,10 @@ void sink_core::schedule_retry() {
 void sink_core::schedule_pump() {
     pump_timer_.expires_after(pump_retry);
     pump_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
-        if (const auto s = self.lock(); s && !ec && !s->stopping_)
+        if (const auto s = self.lock(); s && !ec && !s->stopping_) {
             s->delivery_.pump();
+            s->settle();
+        }
     });
 }
 
@@ -96,6 +98,7 @@ void sink_core::on_connected(std::size_t window) {
         subscribe_now(r.filter);
     delivery_.publish_state(will_topic_, online_payload);
     delivery_.link_up(window);
+    settle();
     notify(true);
 }
 
@@ -108,6 +111,8 @@ void sink_core::on_connect_failed(const std::string& why) {
 void sink_core::on_connection_lost(const std::string& why) {
     if (!connected())
         return;
+    // What was confirmed before the loss is delivered; only the rest is held again.
+    collect_confirmations(false);
     pump_timer_.cancel();
     delivery_.link_down();
     report(spdlog::level::warn, "mqtt: connection to " + settings_.host + ":" +
@@ -135,16 +140,22 @@ void sink_core::on_published(std::uint64_t seq, bool ok, const std::string& refu
 }
 
 void sink_core::publish_state(std::string_view topic, std::string_view payload) {
-    if (!stopping_ && !delivery_.publish_state(topic, payload))
+    if (stopping_)
+        return;
+    if (!delivery_.publish_state(topic, payload))
         report(spdlog::level::err,
                "mqtt: not publishing to invalid topic '" + std::string(topic) + "'");
+    settle();
 }
 
 void sink_core::publish_event(std::string_view topic, std::string_view payload,
                               std::string_view correlation_data) {
-    if (!stopping_ && !delivery_.publish_event(topic, payload, correlation_data))
+    if (stopping_)
+        return;
+    if (!delivery_.publish_event(topic, payload, correlation_data))
         report(spdlog::level::err,
                "mqtt: not publishing to invalid topic '" + std::string(topic) + "'");
+    settle();
 }
 
 void sink_core::subscribe(std::string_view filter, inbound_handler handler) {
@@ -185,6 +196,7 @@ void sink_core::stop(std::function<void()> done) {
         if (const auto s = self.lock(); s && !ec)
             s->disconnect_when_quiet(true);
     });
+    settle();
     disconnect_when_quiet(false);
 }
 
@@ -217,6 +229,13 @@ void sink_core::finish_stop() {
         notify(false);
     }
     asio::post(loop_, std::exchange(stop_done_, nullptr));
+}
+
+void sink_core::settle() {
+    collect_confirmations(false);
+    // Collecting can hand over held messages and fill the window again, so look only now.
+    if (delivery_.unconfirmed() > 0 && (stopping_ || delivery_.held_back()))
+        collect_confirmations(true);
 }
 
 void sink_core::notify(bool up) {

@@ -85,6 +85,15 @@ protected:
     // away must not flood the log.
     void report(spdlog::level::level_enum level, std::string text);
 
+    // A library may queue publish confirmations for the loop without waking it, since most
+    // arrive while nothing waits for them; it delivers them through on_published here. With
+    // `wake_for_next`, the next confirmation it queues also wakes the loop, which then calls
+    // settle(). The default suits a library that posts every confirmation to the loop.
+    virtual void collect_confirmations(bool wake_for_next) { (void)wake_for_next; }
+    // Takes the confirmations queued so far and asks to be woken for the next one only while
+    // something waits for it: held-back messages, or stop().
+    void settle();
+
     boost::asio::any_io_executor loop_;
     config::mqtt_settings settings_;
     std::string will_topic_;

@@ -6,10 +6,12 @@
 #include "tests/support/captured_log.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mg::test {
@@ -44,6 +46,20 @@ public:
     // What the library reports once the broker confirmed message `seq`.
     void confirm(std::uint64_t seq) { on_published(seq, true, {}); }
 
+    // A library that queues confirmations for the loop instead (collect_confirmations), and
+    // wakes it only when asked to.
+    bool queues_confirmations = false;
+    std::vector<std::uint64_t> queued;
+    bool wake_wanted = false;
+    int wakes = 0;
+    void confirm_later(std::uint64_t seq) {
+        queued.push_back(seq);
+        if (std::exchange(wake_wanted, false)) {
+            ++wakes;
+            asio::post(loop_, [this] { settle(); });
+        }
+    }
+
 private:
     void install_callbacks() override {}
     void connect_now() override {
@@ -60,6 +76,13 @@ private:
     bool disconnect_now(std::chrono::milliseconds) override {
         ++disconnects;
         return library_connected;
+    }
+    void collect_confirmations(bool wake_for_next) override {
+        if (!queues_confirmations)
+            return;
+        wake_wanted = wake_wanted || wake_for_next;
+        for (const auto seq : std::exchange(queued, {}))
+            on_published(seq, true, {});
     }
 };
 
@@ -152,6 +175,60 @@ TEST_F(SinkCore, StopSendsOfflineAndFinishesWhenTheLibraryHasDisconnected) {
     EXPECT_TRUE(done_);
     EXPECT_FALSE(core_->connected());
     EXPECT_EQ(changes_, (std::vector<bool>{true, false}));
+}
+
+TEST_F(SinkCore, QueuedConfirmationsWakeTheLoopOnlyWhileMessagesWaitForThem) {
+    core_->queues_confirmations = true;
+    core_->start();
+    core_->on_connected(1);
+    ASSERT_EQ(core_->sent.size(), 1u); // online, filling the window
+    core_->confirm_later(1);
+    EXPECT_EQ(core_->wakes, 0) << "nothing waits";
+
+    core_->publish_state("t/a", "1"); // takes the queued confirmation, so goes out at once
+    ASSERT_EQ(core_->sent.size(), 2u);
+    EXPECT_EQ(last_sent().topic, "t/a");
+
+    core_->publish_state("t/b", "1"); // window full: held, and the next confirmation must wake
+    EXPECT_EQ(core_->sent.size(), 2u);
+    core_->confirm_later(2);
+    EXPECT_EQ(core_->wakes, 1);
+    ioc_.poll();
+    ASSERT_EQ(core_->sent.size(), 3u);
+    EXPECT_EQ(last_sent().topic, "t/b");
+
+    core_->confirm_later(3);
+    EXPECT_EQ(core_->wakes, 1) << "nothing waits again";
+}
+
+TEST_F(SinkCore, StopWaitsForQueuedConfirmationsBeforeDisconnecting) {
+    core_->queues_confirmations = true;
+    core_->start();
+    core_->on_connected(20);
+    core_->library_connected = true;
+    EXPECT_FALSE(stop_and_poll());
+    EXPECT_EQ(last_sent().payload, "offline");
+    for (const auto seq : core_->sequence)
+        core_->confirm_later(seq);
+    EXPECT_EQ(core_->wakes, 1);
+    EXPECT_EQ(core_->disconnects, 0);
+    ioc_.poll();
+    EXPECT_EQ(core_->disconnects, 1);
+}
+
+TEST_F(SinkCore, ConfirmationsQueuedBeforeALostConnectionAreNotSentAgain) {
+    core_->queues_confirmations = true;
+    core_->start();
+    core_->on_connected(20);
+    core_->publish_event("t/e", "1");
+    ASSERT_EQ(core_->sent.size(), 2u);
+    core_->confirm_later(1);
+    core_->confirm_later(2);
+    core_->on_connection_lost("gone");
+    core_->on_connected(20);
+    // Only the retained cache goes out again; the confirmed event does not.
+    for (const auto& m : std::vector(core_->sent.begin() + 2, core_->sent.end()))
+        EXPECT_NE(m.topic, "t/e");
 }
 
 TEST_F(SinkCore, StopWithNothingToCloseFinishesAtOnce) {
