@@ -103,7 +103,6 @@ private:
         void bind(paho_core& core) {
             core_ = &core;
             self_ = core.weak_self();
-            loop_ = core.loop_;
         }
         void on_success(const paho::token& tok) override { relay(tok, true); }
         void on_failure(const paho::token& tok) override { relay(tok, false); }
@@ -112,9 +111,10 @@ private:
         void relay(const paho::token& tok, bool ok);
         void relay_confirmation(const paho::token& tok);
         operation kind_;
+        // Paho's threads use only what never changes after bind(): the core's loop executor
+        // and confirmation queue.
         paho_core* core_ = nullptr;
         std::weak_ptr<paho_core> self_;
-        asio::any_io_executor loop_;
     };
 
     std::weak_ptr<paho_core> weak_self() {
@@ -155,7 +155,7 @@ void paho_core::listener::relay_confirmation(const paho::token& tok) {
     asio::post(core_->confirmations_,
                [core = core_, seq] { core->on_published(seq, true, std::string()); });
     if (core_->wake_for_confirmation_.exchange(false)) {
-        asio::post(loop_, [self = self_] {
+        asio::post(core_->loop_, [self = self_] {
             if (const auto s = self.lock())
                 s->settle();
         });
@@ -191,7 +191,7 @@ void paho_core::listener::relay(const paho::token& tok, bool ok) {
         if (const auto* d = dynamic_cast<const paho::delivery_token*>(&tok); d && d->get_message())
             r.topic = d->get_message()->get_topic();
     }
-    asio::post(loop_, [self = self_, kind = kind_, r = std::move(r)] {
+    asio::post(core_->loop_, [self = self_, kind = kind_, r = std::move(r)] {
         if (const auto s = self.lock())
             s->on_result(kind, r);
     });
