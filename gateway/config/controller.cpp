@@ -11,10 +11,20 @@
 namespace mg::config::detail {
 namespace {
 
-constexpr std::array<std::string_view, 12> controller_keys{
-    "name",      "url",       "username",        "password",        "password_file",
-    "tls",       "keepalive", "request_timeout", "max_connections", "reconnect",
-    "subscribe", "poll"};
+constexpr std::array<std::string_view, 14> controller_keys{"name",
+                                                           "url",
+                                                           "username",
+                                                           "password",
+                                                           "password_file",
+                                                           "tls",
+                                                           "keepalive",
+                                                           "request_timeout",
+                                                           "max_connections",
+                                                           "reconnect",
+                                                           "read_only",
+                                                           "command_ttl",
+                                                           "subscribe",
+                                                           "poll"};
 constexpr std::array<std::string_view, 3> tls_keys{"ca_file", "fingerprint_sha256", "verify"};
 constexpr std::array<std::string_view, 2> reconnect_keys{"min", "max"};
 
@@ -109,6 +119,10 @@ controller_settings read_controller(const reader& in, const field& f,
     }
     if (const auto reconnect = map.get("reconnect"))
         out.reconnect = read_reconnect(in, *reconnect);
+    if (const auto read_only = map.get("read_only"))
+        out.read_only = in.boolean(*read_only);
+    if (const auto ttl = map.get("command_ttl"))
+        out.command_ttl = in.duration_at_least(*ttl, std::chrono::milliseconds(100));
     const auto subscribe = map.get("subscribe");
     out.subscribe = subscribe ? read_subscribe(in, *subscribe) : default_subscribe();
     const auto poll = map.get("poll");

@@ -76,6 +76,8 @@ struct controller_settings {
     duration request_timeout = 10s;
     int max_connections = 2;
     reconnect_settings reconnect;
+    bool read_only = false;    // no command topics at all
+    duration command_ttl = 5s; // a command not sent within this is dropped
     std::vector<std::string> subscribe;
     std::vector<poll_entry> poll;
 

@@ -73,6 +73,15 @@ void write_controller(std::ostream& out, const controller_settings& c) {
     out << ", keepalive " << format_duration(c.keepalive) << ", " << c.subscribe.size()
         << (c.subscribe.size() == 1 ? " channel" : " channels") << "\n";
     write_polls(out, c.poll);
+    if (c.read_only) {
+        out << "    control: read-only, no command topics\n";
+        return;
+    }
+    out << "    control: commands expire after " << format_duration(c.command_ttl) << "\n";
+    // The WebSocket takes the only connection: nothing is left for the HTTP control API.
+    if (c.max_connections < 2)
+        out << "    warning: max_connections 1 leaves no room for control: every command gets "
+               "C/error no_budget (set read_only: true if that is meant)\n";
 }
 
 } // namespace

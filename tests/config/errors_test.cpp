@@ -201,6 +201,11 @@ INSTANTIATE_TEST_SUITE_P(
         error_case{"MaxConnectionsZero", site_with("    max_connections: 0\n"),
                    "site.yaml:5:22: error: controllers[0].max_connections: expected a whole "
                    "number of at least 1, found '0'"},
+        error_case{"ReadOnlyNotBoolean", site_with("    read_only: maybe\n"),
+                   "site.yaml:5:16: error: controllers[0].read_only: expected true or false, "
+                   "found 'maybe'"},
+        error_case{"CommandTtlTooShort", site_with("    command_ttl: 10ms\n"),
+                   "site.yaml:5:18: error: controllers[0].command_ttl: must be at least 100ms"},
         error_case{"ReconnectMinAboveMax", site_with("    reconnect: { min: 10s, max: 5s }\n"),
                    "site.yaml:5:33: error: controllers[0].reconnect.max: must not be less than "
                    "min (10s)"},

@@ -35,6 +35,8 @@ controllers:
     request_timeout: 10s
     max_connections: 2
     reconnect: { min: 500ms, max: 30s }
+    read_only: false               # true: no command topics (section 5)
+    command_ttl: 5s                # a command not sent within this is dropped (section 5)
     subscribe: [timeline, scene, group, beacon, lua, log, remote_device, content_target, io_module]
     poll:
       - { request: system, every: on_connect }
@@ -95,6 +97,8 @@ TEST(SiteConfig, ReadsEveryFieldOfContractExample) {
     EXPECT_EQ(lobby.request_timeout, 10s);
     EXPECT_EQ(lobby.max_connections, 2);
     EXPECT_EQ(lobby.reconnect, (reconnect_settings{500ms, 30s}));
+    EXPECT_FALSE(lobby.read_only);
+    EXPECT_EQ(lobby.command_ttl, 5s);
     EXPECT_EQ(lobby.subscribe,
               (std::vector<std::string>{"timeline", "scene", "group", "beacon", "lua", "log",
                                         "remote_device", "content_target", "io_module"}));
@@ -136,6 +140,8 @@ TEST(SiteConfig, FillsDefaultsForMinimalFile) {
     EXPECT_EQ(lobby.request_timeout, 10s);
     EXPECT_EQ(lobby.max_connections, 2);
     EXPECT_EQ(lobby.reconnect, (reconnect_settings{500ms, 30s}));
+    EXPECT_FALSE(lobby.read_only);
+    EXPECT_EQ(lobby.command_ttl, 5s);
     EXPECT_EQ(lobby.subscribe, std::vector<std::string>(protocol::mapped_channels.begin(),
                                                         protocol::mapped_channels.end()));
     EXPECT_EQ(lobby.poll, (std::vector<poll_entry>{
@@ -175,6 +181,13 @@ TEST(SiteConfig, StoresCanonicalChannelAndRequestNames) {
     EXPECT_EQ(lobby.poll[0].request, "content_target");
     EXPECT_EQ(lobby.poll[0].topic, "content_target");
     EXPECT_EQ(lobby.poll[0].every, 1min);
+}
+
+TEST(SiteConfig, ReadsReadOnlyAndCommandTtl) {
+    const auto config = fake_environment{}.parse(std::string(minimal_site) +
+                                                 "    read_only: true\n    command_ttl: 1500ms\n");
+    EXPECT_TRUE(config.controllers[0].read_only);
+    EXPECT_EQ(config.controllers[0].command_ttl, 1500ms);
 }
 
 TEST(SiteConfig, ReadsSeveralControllersInOrder) {

@@ -17,6 +17,7 @@ mqtt:        mqtt://127.0.0.1:1883 (MQTT 5, qos 1)
 controllers: 1
   lobby: ws://127.0.0.1:9000/query, auth no, keepalive 10s, 9 channels
     polls: on connect: system, project, controller, timeline, scene, group; every 1m: temperature
+    control: commands expire after 5s
 logging:     info
 )");
 }
@@ -59,10 +60,34 @@ mqtt:        mqtts://[2001:db8::1]:8883 (MQTT 3.1.1, qos 2)
 controllers: 2
   lobby: wss://10.0.4.20:443/query, auth yes (certificate not verified), keepalive 5s, 1 channel
     polls: on connect: system; every 5s: output -> output/dmx-1
+    control: commands expire after 5s
   ballroom: ws://127.0.0.1:9001/query, auth no, keepalive 10s, 0 channels
     polls: none
+    control: commands expire after 5s
 logging:     debug
 )");
+}
+
+TEST(Summary, ShowsReadOnlyTtlAndWarnsWhenTheBudgetLeavesNoRoomForControl) {
+    const auto summary = summarize(fake_environment{}.parse(std::string(testing::minimal_site) +
+                                                            R"(    max_connections: 1
+    command_ttl: 2s
+    poll: []
+  - name: ballroom
+    url: ws://127.0.0.1:9001
+    max_connections: 1
+    read_only: true
+    poll: []
+)"));
+    EXPECT_NE(summary.find(R"(    polls: none
+    control: commands expire after 2s
+    warning: max_connections 1 leaves no room for control: every command gets C/error no_budget (set read_only: true if that is meant)
+  ballroom: ws://127.0.0.1:9001/query, auth no, keepalive 10s, 9 channels
+    polls: none
+    control: read-only, no command topics
+logging:)"),
+              std::string::npos)
+        << summary;
 }
 
 } // namespace
