@@ -133,9 +133,15 @@ url_parts parse_url(std::string_view text, url_kind kind) {
 }
 
 std::string host_for_url(std::string_view host) {
-    if (host.find(':') != std::string_view::npos)
-        return "[" + std::string(host) + "]";
-    return std::string(host);
+    if (host.find(':') == std::string_view::npos)
+        return std::string(host);
+    // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) about "[" + string.
+    std::string bracketed;
+    bracketed.reserve(host.size() + 2);
+    bracketed += '[';
+    bracketed += host;
+    bracketed += ']';
+    return bracketed;
 }
 
 } // namespace mg::config

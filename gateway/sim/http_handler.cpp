@@ -65,10 +65,8 @@ http_reply authenticate(controller& owner, const http_request& request) {
     if (!token) {
         ++stats.auth_failures;
         // Like the real controller: back to the referring page, not a 401.
-        http_reply reply{302, {}, "text/html", std::string(request.referer)};
-        if (reply.location.empty())
-            reply.location = "/";
-        return reply;
+        return {302, {}, "text/html",
+                request.referer.empty() ? std::string("/") : std::string(request.referer)};
     }
     return json_reply(
         200, json::object_text([&](json::writer& w) { json::field_str(w, "token", *token); }));
