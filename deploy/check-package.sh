@@ -12,7 +12,8 @@
 #   4. lintian: fails on any error (E:), warnings and notes are shown only;
 #   5. systemd-analyze verify on the packaged unit, as an instance;
 #   6. systemd-analyze security --offline=yes on the packaged unit: exposure 2.0 or lower.
-# Installs lintian and systemd-analyze with apt-get when they are missing.
+# Installs lintian and systemd-analyze when they are missing (deploy/install-deps.sh package);
+# nothing it installs starts a service.
 set -euo pipefail
 
 max_exposure=2.0
@@ -26,18 +27,7 @@ if [ $# -eq 0 ]; then
 fi
 [ -f "$deb" ] || { echo "check-package.sh: no such package: $deb" >&2; exit 2; }
 
-need=()
-command -v lintian >/dev/null || need+=(lintian)
-command -v systemd-analyze >/dev/null || need+=(systemd)
-command -v dpkg-deb >/dev/null || need+=(dpkg)
-if [ ${#need[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${need[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${need[@]}" >/dev/null
-fi
+./deploy/install-deps.sh package
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

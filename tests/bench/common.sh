@@ -105,7 +105,7 @@ free_port() {
 start_broker() {
     local i
     mosquitto_bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-    [[ -x $mosquitto_bin ]] || die "mosquitto is not installed (deploy/install-deps.sh)"
+    [[ -x $mosquitto_bin ]] || die "mosquitto is not installed (deploy/install-deps.sh test)"
     broker_port=$(free_port)
     {
         echo "listener $broker_port 127.0.0.1"
