@@ -12,7 +12,8 @@
 namespace mg::config {
 namespace {
 
-constexpr std::array<std::string_view, 4> top_keys{"site", "mqtt", "controllers", "logging"};
+constexpr std::array<std::string_view, 5> top_keys{"site", "mqtt", "controllers", "homeassistant",
+                                                   "logging"};
 constexpr std::array<std::string_view, 1> logging_keys{"level"};
 constexpr std::array<std::string_view, 5> log_levels{"trace", "debug", "info", "warn", "error"};
 
@@ -90,6 +91,8 @@ site_config parse_site_config(std::string_view yaml, const std::string& file_nam
     else
         config.mqtt.client_id = "mosaic-gateway-" + config.site;
     config.controllers = read_controllers(in, map.require("controllers"));
+    if (const auto homeassistant = map.get("homeassistant"))
+        config.homeassistant = detail::read_homeassistant(in, *homeassistant);
     if (const auto logging = map.get("logging"))
         config.logging = read_logging(in, *logging);
     return config;

@@ -20,6 +20,8 @@ std::vector<poll_entry> read_poll(const reader& in, const field& f);
 std::vector<std::string> default_subscribe();
 std::vector<poll_entry> default_poll();
 
+homeassistant_settings read_homeassistant(const reader& in, const field& f);
+
 // A YAML map of request parameters as compact JSON object text.
 std::string read_params(const reader& in, const field& f);
 

@@ -85,6 +85,14 @@ struct controller_settings {
     bool operator==(const controller_settings&) const = default;
 };
 
+// Home Assistant MQTT discovery (CONTRACT §6); off unless enabled.
+struct homeassistant_settings {
+    bool enabled = false;
+    std::string prefix = "homeassistant";              // discovery prefix HA listens on
+    std::string status_topic = "homeassistant/status"; // HA's birth and last will
+    bool operator==(const homeassistant_settings&) const = default;
+};
+
 struct logging_settings {
     std::string level = "info"; // trace, debug, info, warn, error
     bool operator==(const logging_settings&) const = default;
@@ -94,6 +102,7 @@ struct site_config {
     std::string site;
     mqtt_settings mqtt;
     std::vector<controller_settings> controllers;
+    homeassistant_settings homeassistant;
     logging_settings logging;
     bool operator==(const site_config&) const = default;
 };

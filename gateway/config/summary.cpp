@@ -84,6 +84,15 @@ void write_controller(std::ostream& out, const controller_settings& c) {
                "C/error no_budget (set read_only: true if that is meant)\n";
 }
 
+void write_homeassistant(std::ostream& out, const homeassistant_settings& ha) {
+    out << "homeassistant: ";
+    if (ha.enabled)
+        out << "on, discovery under " << ha.prefix << "/device/..., status " << ha.status_topic;
+    else
+        out << "off";
+    out << "\n";
+}
+
 } // namespace
 
 std::string summarize(const site_config& config) {
@@ -93,6 +102,7 @@ std::string summarize(const site_config& config) {
     out << "controllers: " << config.controllers.size() << "\n";
     for (const auto& controller : config.controllers)
         write_controller(out, controller);
+    write_homeassistant(out, config.homeassistant);
     out << "logging:     " << config.logging.level << "\n";
     return out.str();
 }

@@ -18,6 +18,7 @@ controllers: 1
   lobby: ws://127.0.0.1:9000/query, auth no, keepalive 10s, 9 channels
     polls: on connect: system, project, controller, timeline, scene, group; every 1m: temperature
     control: commands expire after 5s
+homeassistant: off
 logging:     info
 )");
 }
@@ -64,6 +65,7 @@ controllers: 2
   ballroom: ws://127.0.0.1:9001/query, auth no, keepalive 10s, 0 channels
     polls: none
     control: commands expire after 5s
+homeassistant: off
 logging:     debug
 )");
 }
@@ -85,7 +87,17 @@ TEST(Summary, ShowsReadOnlyTtlAndWarnsWhenTheBudgetLeavesNoRoomForControl) {
   ballroom: ws://127.0.0.1:9001/query, auth no, keepalive 10s, 9 channels
     polls: none
     control: read-only, no command topics
+homeassistant: off
 logging:)"),
+              std::string::npos)
+        << summary;
+}
+
+TEST(Summary, SaysWhenHomeAssistantDiscoveryIsOn) {
+    const auto summary = summarize(fake_environment{}.parse(std::string(testing::minimal_site) +
+                                                            "homeassistant: { enabled: true }\n"));
+    EXPECT_NE(summary.find("\nhomeassistant: on, discovery under homeassistant/device/..., "
+                           "status homeassistant/status\n"),
               std::string::npos)
         << summary;
 }
