@@ -7,8 +7,7 @@
 namespace mg::config::detail {
 namespace {
 
-constexpr std::array<std::string_view, 3> homeassistant_keys{"enabled", "prefix",
-                                                             "status_topic"};
+constexpr std::array<std::string_view, 3> homeassistant_keys{"enabled", "prefix", "status_topic"};
 
 // Both are whole topics: the prefix has `/device/<id>/config` appended, the status topic is
 // subscribed to as it is, so neither may hold a wildcard.

@@ -44,9 +44,9 @@ TEST(HomeAssistantConfig, RefusesWildcardsUnknownKeysAndNonBooleans) {
     EXPECT_NE(fake.error_of(site + "homeassistant: { enable: true }\n")
                   .find("homeassistant.enable: unknown key"),
               std::string::npos);
-    EXPECT_NE(fake.error_of(site + "homeassistant: { enabled: maybe }\n")
-                  .find("homeassistant.enabled:"),
-              std::string::npos);
+    EXPECT_NE(
+        fake.error_of(site + "homeassistant: { enabled: maybe }\n").find("homeassistant.enabled:"),
+        std::string::npos);
 }
 
 } // namespace
