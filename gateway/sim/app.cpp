@@ -20,9 +20,16 @@ sim_app::sim_app(boost::asio::io_context& ioc, options opts)
     }
     const auto address = boost::asio::ip::make_address(opts_.bind);
     for (std::size_t i = 0; i < opts_.controllers; ++i) {
-        controller_config config{
-            i,          opts_.hardware,   opts_.max_connections, opts_.users, opts_.token_idle,
-            opts_.seed, opts_.flood_rate, opts_.flood_count};
+        controller_config config{i,
+                                 opts_.hardware,
+                                 opts_.max_connections,
+                                 opts_.users,
+                                 opts_.token_idle,
+                                 opts_.seed,
+                                 opts_.flood_rate,
+                                 opts_.flood_count,
+                                 opts_.expired_token,
+                                 opts_.wrong_credentials};
         auto c = std::make_shared<controller>(ioc_.get_executor(), std::move(config));
         const auto port = opts_.port == 0 ? 0 : static_cast<std::uint16_t>(opts_.port + i);
         auto l = std::make_shared<listener>(ioc_, boost::asio::ip::tcp::endpoint(address, port),

@@ -2,6 +2,7 @@
 
 #include "gateway/sim/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -15,7 +16,7 @@ constexpr int utc_offset_min = 60;
 const auto process_start = std::chrono::steady_clock::now();
 
 std::string system_data(std::string_view hardware, std::size_t index) {
-    const bool atlas = hardware == "Atlas";
+    const bool atlas = hardware.starts_with("Atlas");
     const bool msc_x = hardware == "MSC X";
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
@@ -65,7 +66,7 @@ std::string controller_data(std::string_view hardware, std::size_t index) {
 }
 
 std::string temperature_data(std::string_view hardware) {
-    if (hardware == "Atlas")
+    if (hardware.starts_with("Atlas"))
         return R"({"sys_temp":40,"core1_temp":52,"cc_temp":47,"gpu_temp":55})";
     if (hardware == "MSC X")
         return R"({"sys_temp":41,"core1_temp":48,"cc_temp":45})";
@@ -102,13 +103,6 @@ constexpr std::string_view config_json =
     R"("name_server_1":"0.0.0.0","name_server_2":"0.0.0.0","http_port":80,"https_port":443,)"
     R"("datetime":"2025-08-04T10:07","watchdog_enabled":true,"log_level":3,)"
     R"("syslog_enabled":false,"syslog_ip":"0.0.0.0","ntp_enabled":false,"ntp_ip":"0.0.0.0"})";
-
-struct text_slot {
-    std::string_view name;
-    std::string_view value;
-};
-constexpr std::array<text_slot, 3> text_slots{
-    {{"welcome", "Hello World!"}, {"room", "Ballroom"}, {"notice", ""}}};
 
 struct trigger_row {
     std::string_view type;
@@ -216,14 +210,15 @@ std::string output_data(std::string_view universe, const std::vector<int>& group
     return json::text(buffer);
 }
 
-std::string text_slot_data(const rapidjson::Value& message) {
+std::string text_slot_data(const rapidjson::Value& message,
+                           const std::vector<text_slot_state>& slots) {
     const auto* names = json::member(message, "names");
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
     w.StartObject();
     json::key(w, "text_slots");
     w.StartArray();
-    for (const auto& slot : text_slots) {
+    for (const auto& slot : slots) {
         if (!name_selected(names, slot.name))
             continue;
         w.StartObject();
@@ -234,6 +229,11 @@ std::string text_slot_data(const rapidjson::Value& message) {
     w.EndArray();
     w.EndObject();
     return json::text(buffer);
+}
+
+bool trigger_exists(int num) {
+    return std::any_of(triggers.begin(), triggers.end(),
+                       [num](const trigger_row& t) { return t.num == num; });
 }
 
 std::string trigger_data(const rapidjson::Value& message) {

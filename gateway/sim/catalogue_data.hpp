@@ -2,6 +2,7 @@
 // Reply data for the requests whose answers do not follow the show's state (mosaic-api.md §5).
 
 #include "gateway/sim/num_filter.hpp"
+#include "gateway/sim/project_objects.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -24,10 +25,13 @@ std::string current_time_data();
 std::string output_data(std::string_view universe, const std::vector<int>& group_levels);
 
 // `names`: a comma-joined string or an array of strings (both forms are seen).
-std::string text_slot_data(const rapidjson::Value& message);
+std::string text_slot_data(const rapidjson::Value& message,
+                           const std::vector<text_slot_state>& slots);
 
 // `type`: a trigger type such as "Startup".
 std::string trigger_data(const rapidjson::Value& message);
+// Whether the project has a trigger with this user number.
+bool trigger_exists(int num);
 
 std::string playback_group_data(const num_filter& filter);
 

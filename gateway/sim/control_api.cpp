@@ -153,6 +153,30 @@ control_reply fault(controller& c, const rapidjson::Value& body) {
     return ok(0);
 }
 
+control_reply set_auth_answers(controller& c, const rapidjson::Value& body) {
+    const fields f{body};
+    const auto expired = json::get_string(body, "expired_token");
+    const auto wrong = json::get_string(body, "wrong_credentials");
+    const auto expired_answer = expired ? parse_expired_token_answer(*expired) : std::nullopt;
+    const auto wrong_answer = wrong ? parse_wrong_credentials_answer(*wrong) : std::nullopt;
+    if (!f.typed("expired_token", json::get_string) || (expired && !expired_answer))
+        return error(400, "expired_token must be 401, redirect or body");
+    if (!f.typed("wrong_credentials", json::get_string) || (wrong && !wrong_answer))
+        return error(400, "wrong_credentials must be redirect, 401, 403 or no-token");
+    if (expired_answer)
+        c.answers().expired_token = *expired_answer;
+    if (wrong_answer)
+        c.answers().wrong_credentials = *wrong_answer;
+    return ok(0);
+}
+
+control_reply http_calls(const controller& c) {
+    return {200, json::object_text([&](json::writer& w) {
+                json::key(w, "calls");
+                c.write_http_calls(w);
+            })};
+}
+
 std::optional<std::size_t> to_index(std::string_view text) {
     std::size_t value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -201,13 +225,16 @@ control_reply control_api::controller_call(std::string_view method, std::string_
     const auto index = to_index(rest.substr(0, slash));
     if (!index || *index >= controllers_.size())
         return error(404, "no such controller");
-    if (slash == std::string_view::npos || method != "POST")
+    const auto action =
+        slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    auto& c = *controllers_[*index];
+    if (action == "http-calls" && method == "GET")
+        return http_calls(c);
+    if (action.empty() || method != "POST")
         return error(404, "no such route (controller calls are POST)");
-    const auto action = rest.substr(slash + 1);
     rapidjson::Document doc;
     if (!json::parse_object(doc, body.empty() ? std::string_view("{}") : body))
         return error(400, "the body must be a JSON object");
-    auto& c = *controllers_[*index];
     if (action == "timeline")
         return set_timeline(c, doc);
     if (action == "scene")
@@ -220,6 +247,8 @@ control_reply control_api::controller_call(std::string_view method, std::string_
         return set_reply(c, doc);
     if (action == "fault")
         return fault(c, doc);
+    if (action == "auth-answers")
+        return set_auth_answers(c, doc);
     if (action == "tick")
         return ok(c.tick());
     return error(404, "no such route");

@@ -1,19 +1,32 @@
 #pragma once
 // The test control API: routes and JSON bodies, free of any transport.
 //
-//   GET  /stats                          counters of every controller
-//   POST /reset-stats                    zero them (current values stay)
+//   GET  /stats                          counters of every controller (counters.hpp)
+//   POST /reset-stats                    zero them (current values stay) and forget the recorded
+//                                        HTTP control calls
 //   POST /controllers/<i>/timeline       {"num",["state"],["position"],["onstage"]} + broadcast
 //   POST /controllers/<i>/scene          {"num",["state"],["onstage"]} + broadcast
 //   POST /controllers/<i>/group          {"num",["level"]} + broadcast
 //   POST /controllers/<i>/broadcast      {"frame":"<text>"} or {"binary_hex":"00ff…"}, to every
-//   client POST /controllers/<i>/set            {"request":"<name>","data":<json or null to
-//   restore>} POST /controllers/<i>/fault {"kind":"drop|refuse|expire|restart|silence|garbage|
-//                                         binary|oversized",["seconds"]}
+//                                        client
+//   POST /controllers/<i>/set            {"request":"<name>","data":<json, or null to restore>}
+//   POST /controllers/<i>/fault          {"kind":"drop|refuse|expire|restart|silence|garbage|
+//                                        binary|oversized",["seconds"]}; `expire` forgets every
+//                                        token, so the next WebSocket message or /api/* call
+//                                        with one needs a new /authenticate
 //   POST /controllers/<i>/tick           one random change
+//   POST /controllers/<i>/auth-answers   {["expired_token":"401|redirect|body"],
+//                                         ["wrong_credentials":"redirect|401|403|no-token"]}
+//                                        (what the --expired-token/--wrong-credentials options
+//                                        set at start)
+//   GET  /controllers/<i>/http-calls     {"calls":[{"method","path","content_type","body",
+//                                        "bearer","status"}]}: the HTTP control calls (every
+//                                        /api/* call but a GET) the controller received, oldest
+//                                        first, the newest 1000; `bearer` tells whether an
+//                                        Authorization: Bearer header came (never the token)
 //
-// Success is 200 {"ok":true,"sent":<WebSocket clients the call sent a frame to>}; errors are
-// 400/404 {"error":"…"}.
+// Success is 200 {"ok":true,"sent":<WebSocket clients the call sent a frame to>} (or the JSON
+// asked for); errors are 400/404 {"error":"…"}.
 
 #include <memory>
 #include <string>

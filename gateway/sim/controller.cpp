@@ -41,7 +41,8 @@ std::optional<fault_kind> parse_fault_kind(std::string_view name) {
 controller::controller(boost::asio::any_io_executor executor, controller_config config)
     : executor_(std::move(executor)), config_(std::move(config)),
       rng_(seeded_rng(config_.seed, config_.index)), model_(config_.hardware, config_.index),
-      security_(config_.users, config_.token_idle, rng_) {}
+      security_(config_.users, config_.token_idle, rng_),
+      answers_{config_.expired_token, config_.wrong_credentials} {}
 
 controller::~controller() = default;
 
@@ -181,6 +182,36 @@ void controller::write_stats(json::writer& w) const {
     }
     w.EndArray();
     w.EndObject();
+}
+
+void controller::record_http_call(http_call_record call) {
+    ++counters_.control_calls;
+    if (call.status != 204)
+        ++counters_.control_rejected;
+    http_calls_.push_back(std::move(call));
+    if (http_calls_.size() > max_recorded_calls)
+        http_calls_.pop_front();
+}
+
+void controller::write_http_calls(json::writer& w) const {
+    w.StartArray();
+    for (const auto& call : http_calls_) {
+        w.StartObject();
+        json::field_str(w, "method", call.method);
+        json::field_str(w, "path", call.target);
+        json::field_str(w, "content_type", call.content_type);
+        json::field_str(w, "body", call.body);
+        json::field_bool(w, "bearer", call.bearer);
+        json::key(w, "status");
+        w.Uint(call.status);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+void controller::reset_stats() {
+    counters_.reset();
+    http_calls_.clear();
 }
 
 void controller::close_all() {

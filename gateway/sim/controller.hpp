@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -34,6 +35,24 @@ struct controller_config {
     std::uint64_t seed = 1;
     std::uint64_t flood_rate = 0;
     std::uint64_t flood_count = 0;
+    expired_token_answer expired_token = expired_token_answer::unauthorized;
+    wrong_credentials_answer wrong_credentials = wrong_credentials_answer::redirect;
+};
+
+// How the controller's HTTP side answers authentication problems; changeable while running.
+struct auth_answers {
+    expired_token_answer expired_token = expired_token_answer::unauthorized;
+    wrong_credentials_answer wrong_credentials = wrong_credentials_answer::redirect;
+};
+
+// One HTTP control call as the controller received it, for tests to check what a client sent.
+struct http_call_record {
+    std::string method;
+    std::string target; // path and query as sent
+    std::string content_type;
+    std::string body;
+    bool bearer = false; // an `Authorization: Bearer` header was present (the token is not kept)
+    unsigned status = 0; // what the controller answered
 };
 
 enum class fault_kind { drop, refuse, expire, restart, silence, garbage, binary, oversized };
@@ -52,6 +71,13 @@ public:
     project_model& model() { return model_; }
     security& auth() { return security_; }
     counters& stats() { return counters_; }
+    auth_answers& answers() { return answers_; }
+
+    // Keeps the newest `max_recorded_calls` control calls; reset_stats() forgets them.
+    static constexpr std::size_t max_recorded_calls = 1000;
+    void record_http_call(http_call_record call);
+    // [{"method","path","content_type","body","bearer","status"}], oldest first
+    void write_http_calls(json::writer& w) const;
 
     // The connection budget: nullopt (counted as refused) when full or refusing on purpose.
     std::optional<connection_slot> admit();
@@ -75,7 +101,7 @@ public:
 
     // {"index","port",<counters>,"subscriptions":[{"connection","channels"}]}
     void write_stats(json::writer& w) const;
-    void reset_stats() { counters_.reset(); }
+    void reset_stats();
 
     // Closes every connection and stops flooding, so the event loop can run dry.
     void shutdown();
@@ -96,6 +122,8 @@ private:
     project_model model_;
     security security_;
     counters counters_;
+    auth_answers answers_;
+    std::deque<http_call_record> http_calls_;
     std::uint16_t port_ = 0;
     std::uint64_t next_id_ = 1;
     std::map<std::uint64_t, std::weak_ptr<connection>> connections_;

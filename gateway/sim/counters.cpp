@@ -6,6 +6,7 @@ namespace mg::sim {
 
 void counters::tcp_opened() {
     ++tcp_current;
+    ++tcp_total;
     tcp_max = std::max(tcp_max, tcp_current);
 }
 
@@ -39,12 +40,17 @@ void counters::write_members(json::writer& w) const {
     };
     field("tcp_current", tcp_current);
     field("tcp_max", tcp_max);
+    field("tcp_total", tcp_total);
     field("ws_current", ws_current);
     field("ws_max", ws_max);
     field("ws_total", ws_total);
     field("auth_calls", auth_calls);
     field("auth_failures", auth_failures);
     field("refused", refused);
+    field("http_requests", http_requests);
+    field("control_calls", control_calls);
+    field("control_rejected", control_rejected);
+    field("triggers_fired", triggers_fired);
     field("messages_in", messages_in);
     field("messages_without_token", messages_without_token);
     field("messages_bad_token", messages_bad_token);

@@ -10,14 +10,21 @@
 namespace mg::sim {
 
 struct counters {
+    // TCP connections to the controller port, HTTP and WebSocket alike (a WebSocket is an HTTP
+    // connection that upgraded): open now, most open at once, and opened in all.
     std::uint64_t tcp_current = 0;
     std::uint64_t tcp_max = 0;
+    std::uint64_t tcp_total = 0;
     std::uint64_t ws_current = 0;
     std::uint64_t ws_max = 0;
     std::uint64_t ws_total = 0;
     std::uint64_t auth_calls = 0;
     std::uint64_t auth_failures = 0;
     std::uint64_t refused = 0;
+    std::uint64_t http_requests = 0;    // every HTTP request on the controller port
+    std::uint64_t control_calls = 0;    // HTTP control calls (every /api/* call but a GET)
+    std::uint64_t control_rejected = 0; // those answered with anything but 204
+    std::uint64_t triggers_fired = 0;
     std::uint64_t messages_in = 0;
     std::uint64_t messages_without_token = 0;
     std::uint64_t messages_bad_token = 0; // carried a token that is unknown or expired

@@ -1,6 +1,7 @@
 #include "gateway/sim/http_handler.hpp"
 
 #include "gateway/sim/controller.hpp"
+#include "gateway/sim/http_control.hpp"
 #include "gateway/sim/json.hpp"
 #include "gateway/sim/url.hpp"
 
@@ -49,6 +50,48 @@ std::optional<credentials> read_credentials(const http_request& request) {
     return credentials{user->second, password->second};
 }
 
+// Firmware differs here; the switch picks one behaviour (see options.hpp).
+http_reply wrong_credentials(controller& owner, const http_request& request) {
+    switch (owner.answers().wrong_credentials) {
+    case wrong_credentials_answer::unauthorized:
+        return error_reply(401, "wrong username or password");
+    case wrong_credentials_answer::forbidden:
+        return error_reply(403, "wrong username or password");
+    case wrong_credentials_answer::no_token:
+        return error_reply(200, "wrong username or password");
+    case wrong_credentials_answer::redirect:
+        break;
+    }
+    // As the docs' prose says: back to the referring page, not a 401. (Built without a
+    // one-character literal assignment: GCC 12 at -O3 reports a false -Wrestrict on that.)
+    return {302, {}, "text/html",
+            request.referer.empty() ? std::string("/") : std::string(request.referer)};
+}
+
+// The answer to /api/* without a live bearer token, as the switch says (see options.hpp).
+http_reply not_authorised(controller& owner) {
+    switch (owner.answers().expired_token) {
+    case expired_token_answer::redirect:
+        return {302, {}, "text/html", "/login"};
+    case expired_token_answer::body:
+        return json_reply(200, R"({"redirect":"/login"})");
+    case expired_token_answer::unauthorized:
+        break;
+    }
+    return error_reply(401, "a valid bearer token is required");
+}
+
+constexpr std::string_view bearer_prefix = "Bearer ";
+
+// Whether the call may go ahead; `token` is set to the live token when security is on.
+bool authorised(controller& owner, const http_request& request, std::string& token) {
+    if (!owner.auth().enabled())
+        return true;
+    if (request.authorization.starts_with(bearer_prefix))
+        token = request.authorization.substr(bearer_prefix.size());
+    return owner.auth().use_token(token, controller::clock::now());
+}
+
 http_reply authenticate(controller& owner, const http_request& request) {
     auto& stats = owner.stats();
     ++stats.auth_calls;
@@ -64,9 +107,7 @@ http_reply authenticate(controller& owner, const http_request& request) {
         token = "security-disabled"; // nothing checks tokens then; answer like a success
     if (!token) {
         ++stats.auth_failures;
-        // Like the real controller: back to the referring page, not a 401.
-        return {302, {}, "text/html",
-                request.referer.empty() ? std::string("/") : std::string(request.referer)};
+        return wrong_credentials(owner, request);
     }
     return json_reply(
         200, json::object_text([&](json::writer& w) { json::field_str(w, "token", *token); }));
@@ -84,13 +125,8 @@ std::string_view api_request_name(std::string_view path) {
 http_reply api_get(controller& owner, const http_request& request, std::string_view path,
                    std::string_view query) {
     std::string token;
-    if (owner.auth().enabled()) {
-        constexpr std::string_view bearer = "Bearer ";
-        if (request.authorization.starts_with(bearer))
-            token = request.authorization.substr(bearer.size());
-        if (!owner.auth().use_token(token, controller::clock::now()))
-            return error_reply(401, "a valid bearer token is required");
-    }
+    if (!authorised(owner, request, token))
+        return not_authorised(owner);
     if (path == "api_version")
         return json_reply(200, R"({"version":12})");
     // Query parameters become the members of a request message, as on the WebSocket.
@@ -111,16 +147,30 @@ http_reply api_get(controller& owner, const http_request& request, std::string_v
     return json_reply(200, json::to_text(body));
 }
 
+// Every call is recorded with its answer, so tests can check exactly what a client sent.
+http_reply api_control(controller& owner, const http_request& request, std::string_view name) {
+    std::string token;
+    auto reply = authorised(owner, request, token)
+                     ? handle_http_control(owner, request.method, name, request.body)
+                     : not_authorised(owner);
+    owner.record_http_call({std::string(request.method), std::string(request.target),
+                            std::string(request.content_type), std::string(request.body),
+                            request.authorization.starts_with(bearer_prefix), reply.status});
+    return reply;
+}
+
 } // namespace
 
 http_reply handle_http(controller& owner, const http_request& request) {
+    ++owner.stats().http_requests;
     const auto [path, query] = split_target(request.target);
     if (path == "/authenticate")
         return request.method == "POST" ? authenticate(owner, request)
                                         : error_reply(405, "use POST");
     constexpr std::string_view api = "/api/";
-    if (path.starts_with(api) && request.method == "GET")
-        return api_get(owner, request, path.substr(api.size()), query);
+    if (path.starts_with(api))
+        return request.method == "GET" ? api_get(owner, request, path.substr(api.size()), query)
+                                       : api_control(owner, request, path.substr(api.size()));
     if (path == "/query")
         return error_reply(400, "WebSocket upgrade required");
     return error_reply(404, "not found");

@@ -1,6 +1,6 @@
 #pragma once
-// Plain HTTP on a controller's port: POST /authenticate and GET /api/<request>. Transport-free so
-// the rules can be read (and tested) without Beast.
+// Plain HTTP on a controller's port: POST /authenticate, GET /api/<request> and the control calls
+// (http_control.hpp). Transport-free so the rules can be read (and tested) without Beast.
 
 #include <string>
 #include <string_view>
@@ -21,7 +21,7 @@ struct http_request {
 struct http_reply {
     unsigned status = 200;
     std::string body;
-    std::string content_type = "application/json";
+    std::string content_type = "application/json"; // empty: no body, no Content-Type
     std::string location; // set for redirects
 };
 

@@ -24,6 +24,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 constexpr auto io_timeout = std::chrono::seconds(30);
+// A keep-alive connection may wait this long for its next request: far longer than a client
+// that reuses one connection for control calls keeps it idle.
+constexpr auto idle_timeout = std::chrono::seconds(120);
 constexpr std::size_t max_body = 64 * 1024;
 
 std::string_view view(beast::string_view s) {
@@ -69,7 +72,7 @@ private:
     void do_read() {
         parser_.emplace();
         parser_->body_limit(max_body);
-        beast::get_lowest_layer(stream_).expires_after(io_timeout);
+        beast::get_lowest_layer(stream_).expires_after(idle_timeout);
         http::async_read(
             stream_, buffer_, *parser_,
             beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
@@ -102,6 +105,7 @@ private:
         fill_response(response_, request, reply.status, reply.content_type, reply.body);
         if (!reply.location.empty())
             response_.set(http::field::location, reply.location);
+        beast::get_lowest_layer(stream_).expires_after(io_timeout);
         http::async_write(
             stream_, response_,
             beast::bind_front_handler(&http_session::on_write, this->shared_from_this()));

@@ -38,9 +38,12 @@ void set_hardware(options& opts, std::string_view text) {
     } else if (name == "atlas") {
         opts.hardware = "Atlas";
         opts.max_connections = 16;
+    } else if (name == "atlas_pro" || name == "atlas pro" || name == "atlas-pro") {
+        opts.hardware = "Atlas Pro";
+        opts.max_connections = 16; // not documented; taken to be Atlas's
     } else {
-        throw usage_error("--hardware: expected MSC, MSC_X or Atlas, got '" + std::string(text) +
-                          "'");
+        throw usage_error("--hardware: expected MSC, MSC_X, Atlas or Atlas_Pro, got '" +
+                          std::string(text) + "'");
     }
 }
 
@@ -51,6 +54,16 @@ std::chrono::milliseconds duration_arg(std::string_view flag, std::string_view t
     return *d;
 }
 
+template <class Parse>
+auto choice_arg(std::string_view flag, std::string_view text, Parse parse,
+                std::string_view expected) {
+    const auto choice = parse(text);
+    if (!choice)
+        throw usage_error(std::string(flag) + ": expected " + std::string(expected) + ", got '" +
+                          std::string(text) + "'");
+    return *choice;
+}
+
 user_credentials user_arg(std::string_view text) {
     const auto colon = text.find(':');
     if (colon == std::string_view::npos || colon == 0)
@@ -59,6 +72,28 @@ user_credentials user_arg(std::string_view text) {
 }
 
 } // namespace
+
+std::optional<expired_token_answer> parse_expired_token_answer(std::string_view text) {
+    if (text == "401")
+        return expired_token_answer::unauthorized;
+    if (text == "redirect")
+        return expired_token_answer::redirect;
+    if (text == "body")
+        return expired_token_answer::body;
+    return std::nullopt;
+}
+
+std::optional<wrong_credentials_answer> parse_wrong_credentials_answer(std::string_view text) {
+    if (text == "redirect")
+        return wrong_credentials_answer::redirect;
+    if (text == "401")
+        return wrong_credentials_answer::unauthorized;
+    if (text == "403")
+        return wrong_credentials_answer::forbidden;
+    if (text == "no-token")
+        return wrong_credentials_answer::no_token;
+    return std::nullopt;
+}
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     std::size_t digits = 0;
@@ -132,6 +167,12 @@ options parse_options(const std::vector<std::string_view>& args) {
             opts.token_idle = duration_arg(flag, value());
         else if (flag == "--tls")
             opts.tls = true;
+        else if (flag == "--expired-token")
+            opts.expired_token = choice_arg(flag, value(), parse_expired_token_answer,
+                                            "401, redirect or body");
+        else if (flag == "--wrong-credentials")
+            opts.wrong_credentials = choice_arg(flag, value(), parse_wrong_credentials_answer,
+                                                "redirect, 401, 403 or no-token");
         else if (flag == "--flood-rate")
             opts.flood_rate = parse_unsigned<std::uint64_t>(flag, value(), 10'000'000);
         else if (flag == "--flood-count")
@@ -161,10 +202,14 @@ std::string_view usage_text() {
   --control-port P        control API port (default 0: ephemeral)
   --seed S                random seed (default 1)
   --tick DURATION         random project change period, 0 = never (default 0)
-  --hardware TYPE         MSC (default), MSC_X or Atlas
+  --hardware TYPE         MSC (default), MSC_X, Atlas or Atlas_Pro
   --max-connections N     TCP connection limit per controller (default by hardware: 8 or 16)
   --user NAME:PASSWORD    enable security with this user (repeatable)
   --token-idle DURATION   token idle expiry (default 300s)
+  --expired-token HOW     how /api/* answers a missing or expired token: 401 (default),
+                          redirect (302 to /login) or body (200 {"redirect":"/login"})
+  --wrong-credentials HOW how /authenticate answers wrong credentials: redirect (default,
+                          302 to the Referer), 401, 403 or no-token (200 without a token)
   --tls                   serve wss/https with a generated self-signed certificate
   --flood-rate N          broadcast N group/timeline changes per second to subscribers
   --flood-count M         stop flooding after M messages (default unlimited)

@@ -17,6 +17,18 @@ struct user_credentials {
     std::string password;
 };
 
+// How /api/* answers a call whose bearer token is missing, unknown or expired. The docs leave it
+// open: 401 (the vendor's OpenAPI file), a redirect to the login page (browsers), or a 200 body
+// {"redirect":"/login"} (what the vendor's own query.js acts on).
+enum class expired_token_answer { unauthorized, redirect, body };
+
+// How POST /authenticate answers wrong credentials: a redirect to the Referer (the prose), 401
+// (the OpenAPI file), 403, or a 200 JSON body without a token.
+enum class wrong_credentials_answer { redirect, unauthorized, forbidden, no_token };
+
+std::optional<expired_token_answer> parse_expired_token_answer(std::string_view text);
+std::optional<wrong_credentials_answer> parse_wrong_credentials_answer(std::string_view text);
+
 struct options {
     std::string bind = "127.0.0.1";
     std::uint16_t port = 0; // 0: every controller gets an ephemeral port
@@ -29,6 +41,8 @@ struct options {
     std::vector<user_credentials> users; // empty: security off
     std::chrono::milliseconds token_idle{300'000};
     bool tls = false;
+    expired_token_answer expired_token = expired_token_answer::unauthorized;
+    wrong_credentials_answer wrong_credentials = wrong_credentials_answer::redirect;
     std::uint64_t flood_rate = 0;  // messages per second; 0: off
     std::uint64_t flood_count = 0; // 0: unlimited
     bool help = false;

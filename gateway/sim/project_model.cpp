@@ -50,6 +50,10 @@ project_model::project_model(std::string hardware, std::size_t index)
     for (int num = 1; num <= 3; ++num)
         groups_.push_back({num, "Group " + std::to_string(num), 100});
     content_targets_ = {{"Primary", 100}, {"Secondary", 100}};
+    if (hardware_ == "Atlas Pro")
+        for (int n = 3; n <= 8; ++n)
+            content_targets_.push_back({"Target " + std::to_string(n), 100});
+    text_slots_ = {{"welcome", "Hello World!"}, {"room", "Ballroom"}, {"notice", ""}};
     remote_devices_.push_back(
         {1, "Lobby RIO", "RIO 44", true, "001234", {false, false, true, false}, {0, 128, 255, 64}});
     remote_devices_.push_back({2, "Ballroom Touch Screen", "TPS 5", false, "004321", {}, {}});
@@ -93,7 +97,7 @@ std::optional<std::string> project_model::reply_data(std::string_view name,
     if (name == "current_time")
         return current_time_data();
     if (name == "text_slot")
-        return text_slot_data(message);
+        return text_slot_data(message, text_slots_);
     if (name == "trigger")
         return trigger_data(message);
     if (name == "playback_group")
@@ -124,6 +128,16 @@ group_state* project_model::group(int num) {
     const auto it =
         std::find_if(groups_.begin(), groups_.end(), [num](const auto& g) { return g.num == num; });
     return it == groups_.end() ? nullptr : &*it;
+}
+
+content_target_state* project_model::content_target(std::string_view name) {
+    const auto it = std::find_if(content_targets_.begin(), content_targets_.end(),
+                                 [name](const auto& c) { return c.name == name; });
+    return it == content_targets_.end() ? nullptr : &*it;
+}
+
+bool project_model::has_content_targets() const {
+    return hardware_.starts_with("Atlas");
 }
 
 void project_model::append_log(protocol::log_entry entry) {

@@ -34,6 +34,11 @@ public:
     std::vector<scene_state>& scenes() { return scenes_; }
     std::vector<group_state>& groups() { return groups_; }
     std::vector<content_target_state>& content_targets() { return content_targets_; }
+    content_target_state* content_target(std::string_view name);
+    std::vector<text_slot_state>& text_slots() { return text_slots_; }
+    // Whether the hardware has content targets (Atlas, Atlas Pro) rather than group masters.
+    bool has_content_targets() const;
+    const std::string& hardware() const { return hardware_; }
     std::vector<remote_device_state>& remote_devices() { return remote_devices_; }
     std::vector<io_instance>& io_instances() { return io_instances_; }
     std::map<std::string, std::string>& lua_variables() { return lua_; } // name -> JSON value
@@ -61,6 +66,7 @@ private:
     std::vector<scene_state> scenes_;
     std::vector<group_state> groups_;
     std::vector<content_target_state> content_targets_;
+    std::vector<text_slot_state> text_slots_;
     std::vector<remote_device_state> remote_devices_;
     std::vector<io_instance> io_instances_;
     std::map<std::string, std::string> lua_;

@@ -18,6 +18,7 @@ struct timeline_state {
     std::string group;
     int group_num = 0;
     int length = 60'000;
+    double rate = 1.0; // playback rate, 1.0 = normal; set over HTTP, never reported
     std::string state = "none"; // none, running, paused, holding_at_end, released
     bool onstage = false;
     int position = 0;
@@ -41,6 +42,11 @@ struct group_state {
 struct content_target_state {
     std::string name;
     int level = 100;
+};
+
+struct text_slot_state {
+    std::string name;
+    std::string value;
 };
 
 struct remote_device_state {

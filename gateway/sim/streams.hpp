@@ -20,7 +20,8 @@ inline std::string_view view(boost::beast::string_view s) {
     return {s.data(), s.size()};
 }
 
-// Resets `response` to answer `request` (same version and keep-alive) with this body.
+// Resets `response` to answer `request` (same version and keep-alive) with this body; an empty
+// `content_type` sends none (204 No Content).
 inline void fill_response(http_response_message& response, const http_request_message& request,
                           unsigned status, std::string_view content_type, std::string body) {
     namespace http = boost::beast::http;
@@ -28,7 +29,8 @@ inline void fill_response(http_response_message& response, const http_request_me
     response.version(request.version());
     response.result(status);
     response.set(http::field::server, "mosaic-sim");
-    response.set(http::field::content_type, content_type);
+    if (!content_type.empty())
+        response.set(http::field::content_type, content_type);
     response.keep_alive(request.keep_alive());
     response.body() = std::move(body);
     response.prepare_payload();

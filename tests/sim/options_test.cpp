@@ -74,6 +74,34 @@ TEST(SimOptions, MaxConnectionsOverridesTheHardwareLimitInAnyOrder) {
     EXPECT_EQ(parse({"--hardware", "msc_x"}).hardware, "MSC X");
 }
 
+TEST(SimOptions, AuthenticationAnswersAndAtlasPro) {
+    const auto defaults = parse({});
+    EXPECT_EQ(defaults.expired_token, expired_token_answer::unauthorized);
+    EXPECT_EQ(defaults.wrong_credentials, wrong_credentials_answer::redirect);
+    struct row {
+        std::string_view expired, wrong;
+        expired_token_answer e;
+        wrong_credentials_answer w;
+    };
+    for (const auto& r : {row{"401", "redirect", expired_token_answer::unauthorized,
+                              wrong_credentials_answer::redirect},
+                          row{"redirect", "401", expired_token_answer::redirect,
+                              wrong_credentials_answer::unauthorized},
+                          row{"body", "403", expired_token_answer::body,
+                              wrong_credentials_answer::forbidden},
+                          row{"body", "no-token", expired_token_answer::body,
+                              wrong_credentials_answer::no_token}}) {
+        const auto o = parse({"--expired-token", r.expired, "--wrong-credentials", r.wrong});
+        EXPECT_EQ(o.expired_token, r.e) << r.expired;
+        EXPECT_EQ(o.wrong_credentials, r.w) << r.wrong;
+    }
+    EXPECT_THROW(parse({"--expired-token", "302"}), usage_error);
+    EXPECT_THROW(parse({"--wrong-credentials", "body"}), usage_error);
+    const auto pro = parse({"--hardware", "Atlas_Pro"});
+    EXPECT_EQ(pro.hardware, "Atlas Pro");
+    EXPECT_EQ(pro.max_connections, 16u);
+}
+
 TEST(SimOptions, RejectsBadArguments) {
     EXPECT_THROW(parse({"--nope"}), usage_error);
     EXPECT_THROW(parse({"--port"}), usage_error);

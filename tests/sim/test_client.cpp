@@ -99,23 +99,50 @@ bool open_stream(asio::io_context& ioc, Stream& stream, std::uint16_t port,
     return true;
 }
 
+// `request`, `buffer` and `response` outlive any operation a timeout leaves pending.
+template <class Stream>
+http_result exchange(asio::io_context& ioc, Stream& stream, beast::flat_buffer& buffer,
+                     http::request<http::string_body>& request,
+                     http::response<http::string_body>& response, clock::time_point deadline) {
+    auto written = new_op();
+    http::async_write(stream, request, completes(written));
+    if (!wait(ioc, written, deadline))
+        return {};
+    response = {};
+    auto received = new_op();
+    http::async_read(stream, buffer, response, completes(received));
+    if (!wait(ioc, received, deadline))
+        return {};
+    return {response.result_int(), response.body(), std::string(response[http::field::location])};
+}
+
 template <class Stream>
 http_result http_over(asio::io_context& ioc, Stream& stream, std::uint16_t port,
                       http::request<http::string_body>& request, clock::time_point deadline) {
     if (!open_stream(ioc, stream, port, deadline))
         return {};
     // The caller destroys `ioc` right after, so these handlers never run after a timeout.
-    auto written = new_op();
-    http::async_write(stream, request, completes(written));
-    if (!wait(ioc, written, deadline))
-        return {};
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
-    auto received = new_op();
-    http::async_read(stream, buffer, response, completes(received));
-    if (!wait(ioc, received, deadline))
-        return {};
-    return {response.result_int(), response.body(), std::string(response[http::field::location])};
+    return exchange(ioc, stream, buffer, request, response, deadline);
+}
+
+http::request<http::string_body> make_request(std::string_view method, std::string_view target,
+                                              std::string_view body, const header_list& headers,
+                                              bool keep_alive) {
+    http::request<http::string_body> request;
+    request.method_string(method);
+    request.target(target);
+    request.version(11);
+    request.set(http::field::host, "127.0.0.1");
+    request.keep_alive(keep_alive);
+    for (const auto& [name, value] : headers)
+        request.set(name, value);
+    if (!body.empty() && request[http::field::content_type].empty())
+        request.set(http::field::content_type, "application/json");
+    request.body() = std::string(body);
+    request.prepare_payload();
+    return request;
 }
 
 } // namespace
@@ -124,18 +151,7 @@ http_result http_call(std::uint16_t port, std::string_view method, std::string_v
                       std::string_view body, const header_list& headers, bool tls,
                       std::chrono::milliseconds timeout) {
     asio::io_context ioc;
-    http::request<http::string_body> request;
-    request.method_string(method);
-    request.target(target);
-    request.version(11);
-    request.set(http::field::host, "127.0.0.1");
-    request.keep_alive(false);
-    for (const auto& [name, value] : headers)
-        request.set(name, value);
-    if (!body.empty() && request[http::field::content_type].empty())
-        request.set(http::field::content_type, "application/json");
-    request.body() = std::string(body);
-    request.prepare_payload();
+    auto request = make_request(method, target, body, headers, false);
     const auto deadline = clock::now() + timeout;
     if (tls) {
         beast::ssl_stream<beast::tcp_stream> stream(ioc, client_tls_context());
@@ -143,6 +159,48 @@ http_result http_call(std::uint16_t port, std::string_view method, std::string_v
     }
     beast::tcp_stream stream(ioc);
     return http_over(ioc, stream, port, request, deadline);
+}
+
+struct http_connection::impl {
+    asio::io_context ioc;
+    beast::tcp_stream stream{ioc};
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+    bool broken = false;
+};
+
+http_connection::http_connection() : impl_(std::make_unique<impl>()) {}
+http_connection::~http_connection() = default;
+
+bool http_connection::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
+    return open_stream(impl_->ioc, impl_->stream, port, clock::now() + timeout);
+}
+
+http_result http_connection::call(std::string_view method, std::string_view target,
+                                  std::string_view body, const header_list& headers, bool close,
+                                  std::chrono::milliseconds timeout) {
+    if (impl_->broken)
+        return {};
+    impl_->request = make_request(method, target, body, headers, !close);
+    auto result = exchange(impl_->ioc, impl_->stream, impl_->buffer, impl_->request,
+                           impl_->response, clock::now() + timeout);
+    if (result.status == 0)
+        impl_->broken = true; // a timed-out operation may still be pending: no further calls
+    return result;
+}
+
+bool http_connection::closed_by_server(std::chrono::milliseconds timeout) {
+    std::array<char, 64> scratch{};
+    auto received = new_op();
+    impl_->stream.async_read_some(asio::buffer(scratch), completes(received));
+    wait(impl_->ioc, received, clock::now() + timeout);
+    if (!received->done) {
+        impl_->stream.cancel();
+        wait(impl_->ioc, received, clock::now() + 1s);
+        return false;
+    }
+    return received->ec == asio::error::eof || received->ec == asio::error::connection_reset;
 }
 
 struct ws_test_client::impl {

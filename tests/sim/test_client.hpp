@@ -27,6 +27,28 @@ http_result http_call(std::uint16_t port, std::string_view method, std::string_v
                       std::string_view body = {}, const header_list& headers = {}, bool tls = false,
                       std::chrono::milliseconds timeout = 2s);
 
+// One HTTP/1.1 connection kept open for several requests (keep-alive), as a client that reuses
+// its control connection uses it.
+class http_connection {
+public:
+    http_connection();
+    ~http_connection();
+    http_connection(const http_connection&) = delete;
+    http_connection& operator=(const http_connection&) = delete;
+
+    bool connect(std::uint16_t port, std::chrono::milliseconds timeout = 2s);
+    // `close`: send `Connection: close` with this request.
+    http_result call(std::string_view method, std::string_view target, std::string_view body = {},
+                     const header_list& headers = {}, bool close = false,
+                     std::chrono::milliseconds timeout = 2s);
+    // Whether the server closes the connection within `timeout`.
+    bool closed_by_server(std::chrono::milliseconds timeout = 2s);
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
 struct ws_message {
     std::string data;
     bool binary = false;

@@ -136,6 +136,27 @@ std::int64_t sim_process::wait_counter(std::size_t controller, const char* name,
     return value;
 }
 
+rapidjson::Document sim_process::http_calls(std::size_t controller) {
+    rapidjson::Document doc;
+    const auto body = control("GET", "/controllers/" + std::to_string(controller) + "/http-calls");
+    doc.Parse(body.c_str());
+    rapidjson::Document calls(rapidjson::kArrayType);
+    if (doc.IsObject() && doc.HasMember("calls") && doc["calls"].IsArray())
+        calls.CopyFrom(doc["calls"], calls.GetAllocator());
+    return calls;
+}
+
+rapidjson::Document sim_process::wait_http_calls(std::size_t controller, std::size_t count,
+                                                 std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto calls = http_calls(controller);
+    while (calls.Size() < count && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        calls = http_calls(controller);
+    }
+    return calls;
+}
+
 std::string sim_process::log() const { return read_file(dir_.path() / "sim.out"); }
 
 gateway_process::gateway_process(std::string_view yaml, std::vector<std::string> extra_args,

@@ -38,6 +38,15 @@ public:
                               const std::function<bool(std::int64_t)>& predicate,
                               std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+    // The HTTP control calls one controller received, oldest first: the array of
+    // {"method","path","content_type","body","bearer","status"} of
+    // GET /controllers/<i>/http-calls (POST /reset-stats empties it).
+    rapidjson::Document http_calls(std::size_t controller = 0);
+    // Waits until at least `count` control calls arrived; returns the calls seen last.
+    rapidjson::Document
+    wait_http_calls(std::size_t controller, std::size_t count,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
     std::string log() const;
     process& proc() { return process_; }
 
@@ -58,6 +67,15 @@ public:
 
     // SIGTERM, and the exit code (-1 when it had to be killed).
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+    // The HTTP control calls one controller received, oldest first: the array of
+    // {"method","path","content_type","body","bearer","status"} of
+    // GET /controllers/<i>/http-calls (POST /reset-stats empties it).
+    rapidjson::Document http_calls(std::size_t controller = 0);
+    // Waits until at least `count` control calls arrived; returns the calls seen last.
+    rapidjson::Document
+    wait_http_calls(std::size_t controller, std::size_t count,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
     std::string log() const;
     process& proc() { return process_; }
     const temp_dir& dir() const { return dir_; }
