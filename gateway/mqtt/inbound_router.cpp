@@ -11,8 +11,22 @@ void inbound_router::add(std::string filter, inbound_handler handler) {
     routes_.push_back(route{std::move(filter), std::move(handler)});
 }
 
+void inbound_router::remove(std::string_view filter) {
+    for (auto& r : routes_) {
+        if (r.filter == filter)
+            r.handler = nullptr;
+    }
+    if (dispatching_ == 0)
+        std::erase_if(routes_, [](const route& r) { return !r.handler; });
+}
+
 std::size_t inbound_router::dispatch(const inbound_message& message) const {
     std::size_t ran = 0;
+    ++dispatching_;
+    struct done {
+        int& depth;
+        ~done() { --depth; }
+    } leave{dispatching_};
     // By index over the routes there were: one a handler adds serves the next message, and
     // the deque keeps the others in place meanwhile.
     const auto count = routes_.size();

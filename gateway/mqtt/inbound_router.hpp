@@ -17,7 +17,11 @@ public:
     };
 
     void add(std::string filter, inbound_handler handler);
-    // In the order added, for subscribing again after a reconnect.
+    // Drops every route of exactly this filter. During a dispatch the routes only lose their
+    // handler, so the walk stays valid; a later remove() outside one erases them.
+    void remove(std::string_view filter);
+    // In the order added, for subscribing again after a reconnect; a route without a handler
+    // was removed.
     const std::deque<route>& routes() const { return routes_; }
 
     // Calls every handler whose filter matches the topic and returns how many ran. A handler
@@ -27,6 +31,7 @@ public:
 private:
     // A deque: a handler may add a route while dispatch walks the list.
     std::deque<route> routes_;
+    mutable int dispatching_ = 0;
 };
 
 } // namespace mg::mqtt

@@ -124,6 +124,7 @@ private:
     void connect_now() override;
     delivery::send_result send_now(const outbound_message& message, std::uint64_t seq) override;
     void subscribe_now(const std::string& filter) override;
+    void unsubscribe_now(const std::string& filter) override;
     bool disconnect_now(std::chrono::milliseconds timeout) override;
     void collect_confirmations(bool wake_for_next) override;
 
@@ -320,11 +321,28 @@ delivery::send_result paho_core::send_now(const outbound_message& m, std::uint64
 
 void paho_core::subscribe_now(const std::string& filter) {
     try {
-        client_->subscribe(filter, settings_.qos, nullptr, subscribe_listener_);
+        if (settings_.protocol == 3) {
+            client_->subscribe(filter, settings_.qos, nullptr, subscribe_listener_);
+        } else {
+            // Retain As Published: a retained message keeps its flag when it arrives live too,
+            // so a retained command is refused whenever it comes, not only after a restart.
+            const paho::subscribe_options options(false, true);
+            client_->subscribe(filter, settings_.qos, nullptr, subscribe_listener_, options);
+        }
     } catch (const paho::exception& e) {
         // Disconnected meanwhile: the next connect subscribes again.
         if (!is_transient(e.get_return_code()))
             report(spdlog::level::err, "mqtt: cannot subscribe to " + filter + ": " + e.what());
+    }
+}
+
+void paho_core::unsubscribe_now(const std::string& filter) {
+    try {
+        client_->unsubscribe(filter);
+    } catch (const paho::exception& e) {
+        // Disconnected meanwhile: the next connect does not subscribe it again.
+        if (!is_transient(e.get_return_code()))
+            report(spdlog::level::err, "mqtt: cannot unsubscribe from " + filter + ": " + e.what());
     }
 }
 
@@ -415,6 +433,9 @@ void paho_sink::publish_event(std::string_view topic, std::string_view payload,
 }
 void paho_sink::subscribe(std::string_view filter, inbound_handler handler) {
     core_->subscribe(filter, std::move(handler));
+}
+void paho_sink::unsubscribe(std::string_view filter) {
+    core_->unsubscribe(filter);
 }
 bool paho_sink::connected() const {
     return core_->connected();

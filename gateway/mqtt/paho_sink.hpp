@@ -54,6 +54,7 @@ public:
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {}) override;
     void subscribe(std::string_view filter, inbound_handler handler) override;
+    void unsubscribe(std::string_view filter) override;
 
     bool connected() const;
     // Messages handed to Paho, repeats after a reconnect included.

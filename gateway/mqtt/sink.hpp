@@ -32,6 +32,8 @@ public:
 
     // Subscribe to a filter; the handler runs on the event loop.
     virtual void subscribe(std::string_view filter, inbound_handler handler) = 0;
+    // Drops every handler of exactly this filter and the broker subscription with them.
+    virtual void unsubscribe(std::string_view filter) = 0;
 };
 
 } // namespace mg::mqtt

@@ -94,8 +94,10 @@ void sink_core::on_connected(std::size_t window) {
     last_report_.clear();
     spdlog::info("mqtt: connected to {}:{} as {} (MQTT {})", settings_.host, settings_.port,
                  settings_.client_id, settings_.protocol == 3 ? "3.1.1" : "5");
-    for (const auto& r : router_.routes())
-        subscribe_now(r.filter);
+    for (const auto& r : router_.routes()) {
+        if (r.handler)
+            subscribe_now(r.filter);
+    }
     delivery_.publish_state(will_topic_, online_payload);
     delivery_.link_up(window);
     settle();
@@ -162,6 +164,12 @@ void sink_core::subscribe(std::string_view filter, inbound_handler handler) {
     router_.add(std::string(filter), std::move(handler));
     if (connected() && !stopping_)
         subscribe_now(router_.routes().back().filter);
+}
+
+void sink_core::unsubscribe(std::string_view filter) {
+    router_.remove(filter);
+    if (connected() && !stopping_)
+        unsubscribe_now(std::string(filter));
 }
 
 void sink_core::stop(std::function<void()> done) {

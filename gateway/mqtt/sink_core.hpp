@@ -38,6 +38,7 @@ public:
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {});
     void subscribe(std::string_view filter, inbound_handler handler);
+    void unsubscribe(std::string_view filter);
 
     bool connected() const { return delivery_.connected(); }
     std::uint64_t published() const { return delivery_.published(); }
@@ -65,6 +66,7 @@ protected:
     virtual void connect_now() = 0;
     virtual delivery::send_result send_now(const outbound_message& message, std::uint64_t seq) = 0;
     virtual void subscribe_now(const std::string& filter) = 0;
+    virtual void unsubscribe_now(const std::string& filter) = 0;
     // Starts a clean disconnect that ends with on_disconnected(); false when there is no
     // connection to close (reconnecting still stops).
     virtual bool disconnect_now(std::chrono::milliseconds timeout) = 0;

@@ -41,6 +41,7 @@ public:
     bool library_connected = false; // what disconnect_now() finds
     int disconnects = 0;
     std::vector<std::string> subscribed;
+    std::vector<std::string> unsubscribed;
     std::vector<outbound_message> sent;
     std::vector<std::uint64_t> sequence;
 
@@ -74,6 +75,7 @@ private:
         return delivery::send_result::sent;
     }
     void subscribe_now(const std::string& filter) override { subscribed.push_back(filter); }
+    void unsubscribe_now(const std::string& filter) override { unsubscribed.push_back(filter); }
     bool disconnect_now(std::chrono::milliseconds) override {
         ++disconnects;
         return library_connected;
@@ -137,6 +139,37 @@ TEST_F(SinkCore, SubscribesEveryRouteOnEachConnect) {
     EXPECT_EQ(core_->subscribed, (std::vector<std::string>{"a/#", "b/+", "a/#", "b/+"}));
     EXPECT_EQ(core_->reconnects(), 1u);
     EXPECT_EQ(changes_, (std::vector<bool>{true, false, true}));
+}
+
+TEST_F(SinkCore, UnsubscribeDropsTheRouteAndTheBrokerSubscription) {
+    std::vector<std::string> got;
+    core_->subscribe("a/+", [&](const inbound_message& m) { got.push_back(m.topic); });
+    core_->subscribe("b/+", [&](const inbound_message& m) { got.push_back(m.topic); });
+    core_->start();
+    core_->on_connected(20);
+    core_->unsubscribe("a/+");
+    EXPECT_EQ(core_->unsubscribed, std::vector<std::string>{"a/+"});
+    core_->on_message({"a/1", "", "", ""});
+    core_->on_message({"b/1", "", "", ""});
+    EXPECT_EQ(got, std::vector<std::string>{"b/1"});
+    core_->on_connection_lost("gone");
+    core_->on_connected(20);
+    EXPECT_EQ(core_->subscribed, (std::vector<std::string>{"a/+", "b/+", "b/+"}));
+}
+
+TEST_F(SinkCore, AHandlerMayUnsubscribeWhileAMessageIsDispatched) {
+    std::vector<std::string> got;
+    core_->subscribe("a/#", [&](const inbound_message& m) {
+        got.push_back("first:" + m.topic);
+        core_->unsubscribe("a/#");
+    });
+    core_->subscribe("a/#", [&](const inbound_message& m) { got.push_back("second:" + m.topic); });
+    core_->subscribe("a/1", [&](const inbound_message& m) { got.push_back("third:" + m.topic); });
+    core_->start();
+    core_->on_connected(20);
+    core_->on_message({"a/1", "", "", ""});
+    core_->on_message({"a/1", "", "", ""});
+    EXPECT_EQ(got, (std::vector<std::string>{"first:a/1", "third:a/1", "third:a/1"}));
 }
 
 TEST_F(SinkCore, RetriesWhenTheLibraryRefusesBeforeTrying) {

@@ -35,6 +35,10 @@ public:
         subscriptions.emplace_back(std::string(filter), std::move(handler));
     }
 
+    void unsubscribe(std::string_view filter) override {
+        std::erase_if(subscriptions, [&](const auto& s) { return s.first == filter; });
+    }
+
     // Delivers a message to every matching subscription, as the broker would.
     void deliver(const mqtt::inbound_message& message) {
         for (const auto& [filter, handler] : subscriptions) {
