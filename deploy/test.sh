@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer and
-# runs every test; then builds the release configuration, runs the tests there too, and
-# builds and checks the Debian package (contents, lintian, systemd-analyze).
+# runs every test; then builds the release configuration and runs the tests there too; builds
+# the libFuzzer targets and runs each for 30 s; and builds and checks the Debian package
+# (contents, lintian, systemd-analyze).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,9 @@ for preset in asan release; do
   echo "== $preset tests"
   ctest --preset "$preset" -j"$jobs" --timeout 300
 done
+
+echo "== fuzz"
+./deploy/fuzz.sh 30
 
 echo "== package"
 ./deploy/check-package.sh
