@@ -26,6 +26,7 @@ sim_app::sim_app(boost::asio::io_context& ioc, options opts)
                                  opts_.users,
                                  opts_.token_idle,
                                  opts_.seed,
+                                 opts_.http_idle,
                                  opts_.flood_rate,
                                  opts_.flood_count,
                                  opts_.expired_token,

@@ -33,6 +33,7 @@ struct controller_config {
     std::vector<user_credentials> users;
     std::chrono::milliseconds token_idle{300'000};
     std::uint64_t seed = 1;
+    std::chrono::milliseconds http_idle{120'000};
     std::uint64_t flood_rate = 0;
     std::uint64_t flood_count = 0;
     expired_token_answer expired_token = expired_token_answer::unauthorized;
@@ -67,6 +68,7 @@ public:
 
     std::size_t index() const { return config_.index; }
     std::uint16_t port() const { return port_; }
+    std::chrono::milliseconds http_idle() const { return config_.http_idle; }
     void set_port(std::uint16_t port) { port_ = port; }
     project_model& model() { return model_; }
     security& auth() { return security_; }

@@ -24,9 +24,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 constexpr auto io_timeout = std::chrono::seconds(30);
-// A keep-alive connection may wait this long for its next request: far longer than a client
-// that reuses one connection for control calls keeps it idle.
-constexpr auto idle_timeout = std::chrono::seconds(120);
 constexpr std::size_t max_body = 64 * 1024;
 
 std::string_view view(beast::string_view s) {
@@ -72,7 +69,8 @@ private:
     void do_read() {
         parser_.emplace();
         parser_->body_limit(max_body);
-        beast::get_lowest_layer(stream_).expires_after(idle_timeout);
+        // A keep-alive connection waits this long for its next request (--http-idle).
+        beast::get_lowest_layer(stream_).expires_after(slot_.owner().http_idle());
         http::async_read(
             stream_, buffer_, *parser_,
             beast::bind_front_handler(&http_session::on_read, this->shared_from_this()));
@@ -81,6 +79,8 @@ private:
     void on_read(beast::error_code ec, std::size_t /*bytes*/) {
         if (ec == http::error::end_of_stream)
             return do_close();
+        if (ec == beast::error::timeout)
+            return; // idle too long: the stream has closed the socket, as a controller does
         if (ec)
             return fail(ec, "http read");
         auto request = parser_->release();

@@ -1,7 +1,8 @@
 #pragma once
 // Serves one accepted TCP connection of a controller port: TLS handshake when configured, then
 // HTTP requests until the client upgrades /query to a WebSocket or goes away. HTTP/1.1 keep-alive:
-// one connection serves many requests until `Connection: close` or 120 s without one.
+// one connection serves many requests until `Connection: close` or `--http-idle` (default 120 s)
+// without one.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>

@@ -165,6 +165,8 @@ options parse_options(const std::vector<std::string_view>& args) {
             opts.users.push_back(user_arg(value()));
         else if (flag == "--token-idle")
             opts.token_idle = duration_arg(flag, value());
+        else if (flag == "--http-idle")
+            opts.http_idle = duration_arg(flag, value());
         else if (flag == "--tls")
             opts.tls = true;
         else if (flag == "--expired-token")
@@ -189,6 +191,8 @@ options parse_options(const std::vector<std::string_view>& args) {
         throw usage_error("--max-connections: at least 1");
     if (opts.token_idle.count() <= 0)
         throw usage_error("--token-idle: must be positive");
+    if (opts.http_idle.count() <= 0)
+        throw usage_error("--http-idle: must be positive");
     if (opts.port != 0 && opts.port + opts.controllers - 1 > 65535)
         throw usage_error("--port: the controllers' ports would pass 65535");
     return opts;
@@ -206,6 +210,7 @@ std::string_view usage_text() {
   --max-connections N     TCP connection limit per controller (default by hardware: 8 or 16)
   --user NAME:PASSWORD    enable security with this user (repeatable)
   --token-idle DURATION   token idle expiry (default 300s)
+  --http-idle DURATION    close an HTTP keep-alive connection idle this long (default 120s)
   --expired-token HOW     how /api/* answers a missing or expired token: 401 (default),
                           redirect (302 to /login) or body (200 {"redirect":"/login"})
   --wrong-credentials HOW how /authenticate answers wrong credentials: redirect (default,

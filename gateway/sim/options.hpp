@@ -40,6 +40,9 @@ struct options {
     std::size_t max_connections = 8;
     std::vector<user_credentials> users; // empty: security off
     std::chrono::milliseconds token_idle{300'000};
+    // How long an HTTP keep-alive connection may wait for its next request before the
+    // controller closes it.
+    std::chrono::milliseconds http_idle{120'000};
     bool tls = false;
     expired_token_answer expired_token = expired_token_answer::unauthorized;
     wrong_credentials_answer wrong_credentials = wrong_credentials_answer::redirect;

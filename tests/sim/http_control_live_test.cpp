@@ -81,6 +81,19 @@ TEST(SimHttpControlLive, OneKeepAliveConnectionServesManyCalls) {
     EXPECT_EQ(sim.counter("tcp_total"), 1u);
 }
 
+TEST(SimHttpControlLive, AnIdleKeepAliveConnectionIsClosedAfterHttpIdle) {
+    options o;
+    o.http_idle = 300ms;
+    running_sim sim{o};
+    http_connection connection;
+    ASSERT_TRUE(connection.connect(sim.port()));
+    EXPECT_EQ(connection.call("POST", "/api/beacon").status, 204u);
+    EXPECT_FALSE(connection.closed_by_server(100ms));
+    EXPECT_EQ(connection.call("POST", "/api/beacon").status, 204u); // the timer restarted
+    EXPECT_TRUE(connection.closed_by_server(2s));
+    EXPECT_TRUE(eventually([&] { return sim.counter("tcp_current") == 0; }));
+}
+
 TEST(SimHttpControlLive, OpenHttpConnectionsCountAgainstTheBudget) {
     options o;
     o.max_connections = 2;

@@ -97,6 +97,9 @@ TEST(SimOptions, AuthenticationAnswersAndAtlasPro) {
     }
     EXPECT_THROW(parse({"--expired-token", "302"}), usage_error);
     EXPECT_THROW(parse({"--wrong-credentials", "body"}), usage_error);
+    EXPECT_EQ(defaults.http_idle, 120s);
+    EXPECT_EQ(parse({"--http-idle", "5s"}).http_idle, 5s);
+    EXPECT_THROW(parse({"--http-idle", "0"}), usage_error);
     const auto pro = parse({"--hardware", "Atlas_Pro"});
     EXPECT_EQ(pro.hardware, "Atlas Pro");
     EXPECT_EQ(pro.max_connections, 16u);
