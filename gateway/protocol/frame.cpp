@@ -1,5 +1,7 @@
 #include "gateway/protocol/frame.hpp"
 
+#include "gateway/protocol/json_limits.hpp"
+
 #include <algorithm>
 
 namespace mg::protocol {
@@ -23,7 +25,9 @@ frame invalid(std::string_view why) {
 frame frame_parser::parse_text(std::string_view text) {
     document_.SetNull();
     pool_.Clear();
-    document_.Parse(text.data(), text.size());
+    if (!nesting_within(text, max_frame_depth))
+        return invalid("JSON nested too deeply");
+    document_.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (document_.HasParseError())
         return invalid("not valid JSON");
     if (!document_.IsObject())

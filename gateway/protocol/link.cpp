@@ -29,6 +29,17 @@ std::string_view to_string(failure reason) {
     return "unknown";
 }
 
+std::optional<link_event> to_event(const link_action& action) {
+    return std::visit(
+        [](const auto& a) -> std::optional<link_event> {
+            if constexpr (std::is_constructible_v<link_event, decltype(a)>)
+                return link_event{a};
+            else
+                return std::nullopt;
+        },
+        action);
+}
+
 std::string_view to_string(link_state state) {
     switch (state) {
     case link_state::idle:
@@ -51,22 +62,40 @@ std::string_view to_string(link_state state) {
 
 link::link(link_settings settings, const clock& clock)
     : settings_(std::move(settings)), clock_(clock),
-      backoff_(settings_.reconnect_min, settings_.reconnect_max, settings_.seed),
-      poll_due_(settings_.polls.size()) {}
+      backoff_(settings_.reconnect_min, settings_.reconnect_max, settings_.seed) {
+    add_state_requests();
+    poll_due_.resize(settings_.polls.size());
+}
+
+// Whatever changed while the WebSocket was down must not stay stale (CONTRACT §4.8), so every
+// subscribed channel that can also be requested is read again on each connect, unless a poll
+// already reads all of it. Beacon, Lua values and the log cannot be read back this way.
+void link::add_state_requests() {
+    for (const auto& channel : settings_.channels) {
+        if (!is_request(channel) || channel == "log" || channel == "lua")
+            continue;
+        const bool polled =
+            std::any_of(settings_.polls.begin(), settings_.polls.end(), [&](const auto& poll) {
+                return poll.request == channel && poll.params_json.empty();
+            });
+        if (!polled)
+            settings_.polls.push_back({channel, std::nullopt, "", ""});
+    }
+}
 
 void link::begin() {
     actions_.clear();
     finished_.clear();
 }
 
-const link_actions& link::start() {
+link_actions link::start() {
     begin();
     if (state_ == link_state::idle)
         connect();
-    return actions_;
+    return take();
 }
 
-const link_actions& link::stop() {
+link_actions link::stop() {
     begin();
     if (socket_ == socket_phase::open || socket_ == socket_phase::opening)
         actions_.push_back(close_socket{"gateway stopping"});
@@ -74,7 +103,7 @@ const link_actions& link::stop() {
     retry_at_.reset();
     fail_pending("gateway stopping");
     set_state(link_state::stopped);
-    return actions_;
+    return take();
 }
 
 void link::connect() {
@@ -90,38 +119,38 @@ void link::connect() {
     actions_.push_back(open_socket{});
 }
 
-const link_actions& link::on_authenticated(std::string token) {
+link_actions link::on_authenticated(std::string token) {
     begin();
     if (state_ != link_state::authenticating)
-        return actions_;
+        return take();
     token_ = std::move(token);
     set_state(link_state::connecting);
     socket_ = socket_phase::opening;
     actions_.push_back(open_socket{});
-    return actions_;
+    return take();
 }
 
-const link_actions& link::on_auth_rejected(std::string_view why) {
+link_actions link::on_auth_rejected(std::string_view why) {
     begin();
     if (state_ == link_state::authenticating)
         retry_after(std::max(auth_retry_floor, backoff_.next()), link_state::auth_failed, why);
-    return actions_;
+    return take();
 }
 
-const link_actions& link::on_auth_error(std::string_view why) {
+link_actions link::on_auth_error(std::string_view why) {
     begin();
     if (state_ == link_state::authenticating)
         retry_after(backoff_.next(), link_state::backoff, why);
-    return actions_;
+    return take();
 }
 
-const link_actions& link::on_opened() {
+link_actions link::on_opened() {
     begin();
     if (socket_ == socket_phase::opening) {
         socket_ = socket_phase::open;
         went_live();
     }
-    return actions_;
+    return take();
 }
 
 void link::went_live() {
@@ -151,10 +180,10 @@ void link::start_session() {
     }
 }
 
-const link_actions& link::on_text(std::string_view text) {
+link_actions link::on_text(std::string_view text) {
     begin();
     if (socket_ != socket_phase::open)
-        return actions_;
+        return take();
     last_received_ = clock_.now();
     const frame f = parser_.parse_text(text);
     if (!f.token.empty())
@@ -176,23 +205,23 @@ const link_actions& link::on_text(std::string_view text) {
     default:
         break;
     }
-    return actions_;
+    return take();
 }
 
-const link_actions& link::on_binary(std::span<const std::uint8_t> bytes) {
+link_actions link::on_binary(std::span<const std::uint8_t> bytes) {
     begin();
     if (socket_ != socket_phase::open)
-        return actions_;
+        return take();
     last_received_ = clock_.now();
     const frame f = frame_parser::parse_binary(bytes);
     if (!settings_.credentials || f.kind == frame_kind::invalid) {
         // Without security the controller answers keep-alives with {}, never with a key.
         actions_.push_back(frame_rejected{"unexpected binary frame"});
-        return actions_;
+        return take();
     }
     if (f.kind == frame_kind::session_expired) {
         close("session expired", after_close::reauthenticate);
-        return actions_;
+        return take();
     }
     const bool restarted =
         !session_key_.empty() &&
@@ -200,7 +229,7 @@ const link_actions& link::on_binary(std::span<const std::uint8_t> bytes) {
     session_key_.assign(bytes.begin(), bytes.end());
     if (restarted)
         start_session();
-    return actions_;
+    return take();
 }
 
 void link::handle_message(const frame& f) {
@@ -255,10 +284,14 @@ bool link::subscribed(std::string_view channel) const {
            settings_.channels.end();
 }
 
-const link_actions& link::on_closed(std::string_view why) {
+link_actions link::on_closed(std::string_view why) {
     begin();
-    if (socket_ == socket_phase::none)
-        return actions_;
+    if (socket_ != socket_phase::none)
+        socket_closed(why);
+    return take();
+}
+
+void link::socket_closed(std::string_view why) {
     const bool was_live = state_ == link_state::live;
     socket_ = socket_phase::none;
     session_key_.clear();
@@ -278,7 +311,6 @@ const link_actions& link::on_closed(std::string_view why) {
         retry_after(backoff_.next(), link_state::backoff, why);
         break;
     }
-    return actions_;
 }
 
 void link::close(std::string reason, after_close then) {
@@ -293,21 +325,23 @@ void link::retry_after(duration delay, link_state state, std::string_view error)
     set_state(state, error);
 }
 
-const link_actions& link::on_timeout() {
+link_actions link::on_timeout() {
     begin();
     const auto now = clock_.now();
     if (retry_at_ && now >= *retry_at_) {
         connect();
-        return actions_;
+        return take();
     }
     if (socket_ != socket_phase::open)
-        return actions_;
+        return take();
     const auto silence_limit = settings_.keepalive * silent_periods;
     if (now - last_received_ >= silence_limit) {
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(silence_limit);
-        close("no frame from controller for " + std::to_string(seconds.count()) + "s",
-              after_close::retry);
-        return actions_;
+        // Dead means gone (CONTRACT §4.9): torn down now, replaced after the usual backoff.
+        auto reason = "no frame from controller for " + std::to_string(seconds.count()) + "s";
+        actions_.push_back(close_socket{reason, false});
+        socket_closed(reason);
+        return take();
     }
     if (now >= next_keepalive_) {
         actions_.push_back(send_frame{keepalive_message(token_)});
@@ -315,10 +349,10 @@ const link_actions& link::on_timeout() {
     }
     expire_requests(now);
     send_due_polls(now);
-    return actions_;
+    return take();
 }
 
-const link_actions& link::request(std::string_view name, std::string_view params_json,
+link_actions link::request(std::string_view name, std::string_view params_json,
                                   std::uint64_t tag) {
     begin();
     if (socket_ != socket_phase::open)
@@ -326,7 +360,7 @@ const link_actions& link::request(std::string_view name, std::string_view params
              failure::offline, "controller is offline");
     else
         send_request(name, params_json, name, tag, std::nullopt);
-    return actions_;
+    return take();
 }
 
 void link::send_request(std::string_view name, std::string_view params_json, std::string_view topic,

@@ -2,11 +2,13 @@
 // The per-controller protocol state machine, free of I/O (CONTRACT §4).
 //
 // The session feeds it what happened (socket opened, frame received, time passed, socket
-// closed, authentication result) and carries out the actions it returns, in order. Data
-// events point into the frame just parsed: they are valid until the next call.
+// closed, authentication result) and carries out the actions it returns, in order. Actions
+// are returned by value, so carrying them out may call the link again; data events point
+// into the frame just parsed and are valid until the next call.
 
 #include "gateway/protocol/backoff.hpp"
 #include "gateway/protocol/clock.hpp"
+#include "gateway/protocol/control.hpp"
 #include "gateway/protocol/frame.hpp"
 
 #include <cstdint>
@@ -49,6 +51,10 @@ struct send_frame {
 struct open_socket {};
 struct close_socket {
     std::string reason;
+    // With a close handshake (bounded by a short time-out), or torn down at once: a peer
+    // declared dead would never answer the handshake. After an abort the link already counts
+    // the socket as closed and expects no on_closed().
+    bool graceful = true;
 };
 struct authenticate {};
 
@@ -81,32 +87,46 @@ struct frame_rejected {
     std::string_view error;
 };
 
+// What the link returns, in order: commands for the session and events for the bridge.
 using link_action = std::variant<send_frame, open_socket, close_socket, authenticate, state_changed,
                                  channel_message, request_reply, request_failed, frame_rejected>;
 using link_actions = std::vector<link_action>;
+
+// What features receive: the link's events, and the outcome of control commands, which the
+// session reports itself.
+using link_event = std::variant<state_changed, channel_message, request_reply, request_failed,
+                                frame_rejected, command_result>;
+// The event alternative of an action; empty for a command.
+std::optional<link_event> to_event(const link_action& action);
 
 class link {
 public:
     link(link_settings settings, const clock& clock);
 
-    const link_actions& start();
-    const link_actions& stop();
+    link_actions start();
+    link_actions stop();
 
-    const link_actions& on_authenticated(std::string token);
-    const link_actions& on_auth_rejected(std::string_view why);
-    const link_actions& on_auth_error(std::string_view why);
-    const link_actions& on_opened();
-    const link_actions& on_text(std::string_view text);
-    const link_actions& on_binary(std::span<const std::uint8_t> bytes);
-    const link_actions& on_closed(std::string_view why);
-    const link_actions& on_timeout();
+    link_actions on_authenticated(std::string token);
+    link_actions on_auth_rejected(std::string_view why);
+    link_actions on_auth_error(std::string_view why);
+    link_actions on_opened();
+    link_actions on_text(std::string_view text);
+    link_actions on_binary(std::span<const std::uint8_t> bytes);
+    link_actions on_closed(std::string_view why);
+    link_actions on_timeout();
 
     // An on-demand request. `tag` comes back with the reply or the failure.
-    const link_actions& request(std::string_view name, std::string_view params_json,
+    link_actions request(std::string_view name, std::string_view params_json,
                                 std::uint64_t tag);
 
     // When on_timeout() wants to be called next; empty when nothing is scheduled.
     std::optional<time_point> next_deadline() const;
+
+    // A token renewed outside the WebSocket (by HTTP control): one session, one token.
+    void adopt_token(std::string token) {
+        if (!token.empty())
+            token_ = std::move(token);
+    }
 
     link_state state() const { return state_; }
     const std::string& token() const { return token_; }
@@ -130,10 +150,13 @@ private:
     enum class after_close { retry, reauthenticate, credentials_needed };
 
     void begin();
+    link_actions take() { return std::exchange(actions_, {}); }
     void set_state(link_state state, std::string_view error = {});
     void connect();
     void retry_after(duration delay, link_state state, std::string_view error);
     void close(std::string reason, after_close then);
+    void socket_closed(std::string_view why);
+    void add_state_requests();
     void went_live();
     void start_session();
     void send_request(std::string_view name, std::string_view params_json, std::string_view topic,

@@ -1,5 +1,10 @@
 #include "gateway/protocol/messages.hpp"
 
+#include "gateway/protocol/json_limits.hpp"
+
+#include <algorithm>
+#include <array>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -50,8 +55,7 @@ std::string request_message(std::string_view name, std::uint64_t id, std::string
                             std::string_view token) {
     rapidjson::Document params;
     if (!params_json.empty()) {
-        params.Parse(params_json.data(), params_json.size());
-        if (params.HasParseError() || !params.IsObject())
+        if (!parse_bounded(params, params_json, max_payload_depth) || !params.IsObject())
             return {};
     }
     rapidjson::StringBuffer buffer;
@@ -64,7 +68,7 @@ std::string request_message(std::string_view name, std::uint64_t id, std::string
     if (params.IsObject()) {
         for (const auto& member : params.GetObject()) {
             std::string_view key{member.name.GetString(), member.name.GetStringLength()};
-            if (key == "request" || key == "id" || key == "token")
+            if (is_envelope_key(key))
                 continue;
             write_key(w, key);
             member.value.Accept(w);
@@ -112,8 +116,13 @@ std::string broadcast_message(std::string_view channel, std::string_view data_js
 
 bool is_json_object(std::string_view text) {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    return !doc.HasParseError() && doc.IsObject();
+    return parse_bounded(doc, text, max_payload_depth) && doc.IsObject();
+}
+
+bool is_envelope_key(std::string_view key) {
+    static constexpr std::array<std::string_view, 6> keys{"request",     "id",         "token",
+                                                          "subscribe",   "unsubscribe", "broadcast"};
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 } // namespace mg::protocol

@@ -1,4 +1,5 @@
 #include "gateway/protocol/frame.hpp"
+#include "gateway/protocol/json_limits.hpp"
 
 #include <gtest/gtest.h>
 #include <vector>
@@ -79,6 +80,35 @@ TEST(Frame, NonZeroBinaryIsSessionKey) {
     std::vector<std::uint8_t> key(16, 0);
     key[15] = 1;
     EXPECT_EQ(frame_parser::parse_binary(key).kind, frame_kind::session_key);
+}
+
+TEST(Frame, DeeplyNestedJsonIsRefusedWithoutRecursion) {
+    // A hostile peer on a ws:// path: 200,000 nested arrays once overflowed the stack.
+    const std::string deep = R"({"broadcast":"timeline","data":)" + std::string(200000, '[') +
+                             std::string(200000, ']') + "}";
+    frame_parser parser;
+    const auto f = parser.parse_text(deep);
+    EXPECT_EQ(f.kind, frame_kind::invalid);
+    EXPECT_EQ(f.error, "JSON nested too deeply");
+    EXPECT_EQ(parser.parse_text(R"({"broadcast":"beacon","data":{"on":true}})").kind,
+              frame_kind::message)
+        << "the parser is usable afterwards";
+}
+
+TEST(Frame, NestingWithinTheBoundIsAccepted) {
+    const auto depth = [](std::size_t n) {
+        return R"({"broadcast":"lua","data":{"t":)" + std::string(n, '[') + std::string(n, ']') +
+               "}}";
+    };
+    frame_parser parser;
+    EXPECT_EQ(parser.parse_text(depth(max_frame_depth - 2)).kind, frame_kind::message);
+    EXPECT_EQ(parser.parse_text(depth(max_frame_depth - 1)).kind, frame_kind::invalid);
+}
+
+TEST(JsonLimits, BracketsInsideStringsDoNotCount) {
+    EXPECT_TRUE(nesting_within(R"({"a":"[[[[[[\"[[[["})", 1));
+    EXPECT_FALSE(nesting_within(R"([[["]"]]])", 2));
+    EXPECT_TRUE(nesting_within(R"([[["]"]]])", 3));
 }
 
 TEST(Frame, EmptyBinaryIsInvalid) {

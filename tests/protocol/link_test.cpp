@@ -77,11 +77,43 @@ TEST_F(LinkTest, OpensSocketDirectlyWithoutCredentials) {
 TEST_F(LinkTest, SubscribesAndSendsOnConnectRequestsWhenOpened) {
     link l(basic_settings(), clock);
     const auto sent = go_live(l);
-    ASSERT_EQ(sent.size(), 4u);
+    ASSERT_EQ(sent.size(), 6u);
     EXPECT_EQ(sent[0], R"({"subscribe":"timeline"})");
     EXPECT_EQ(sent[1], R"({"subscribe":"scene"})");
     EXPECT_EQ(sent[2], R"({"request":"system","id":1})");
     EXPECT_EQ(sent[3], R"({"request":"temperature","id":2})");
+    EXPECT_EQ(sent[4], R"({"request":"timeline","id":3})");
+    EXPECT_EQ(sent[5], R"({"request":"scene","id":4})");
+}
+
+TEST_F(LinkTest, ReadsTheStateOfEverySubscribedChannelThatCanBeRequestedOnConnect) {
+    auto s = basic_settings();
+    s.channels = {"timeline", "beacon", "lua", "log", "content_target", "remote_device",
+                  "io_module"};
+    s.polls = {{"timeline", std::nullopt, "", ""}, {"content_target", 60s, R"({"x":1})", "ct"}};
+    link l(s, clock);
+    const auto sent = go_live(l);
+    const std::vector<std::string> requests(sent.begin() + 7, sent.end());
+    EXPECT_EQ(requests, (std::vector<std::string>{R"({"request":"timeline","id":1})",
+                                                  R"({"request":"content_target","id":2,"x":1})",
+                                                  R"({"request":"content_target","id":3})",
+                                                  R"({"request":"remote_device","id":4})",
+                                                  R"({"request":"io_module","id":5})"}))
+        << "an unfiltered poll already reads timelines; beacon, lua and log cannot be read";
+}
+
+TEST_F(LinkTest, ReadsStateAgainOnEveryReconnect) {
+    auto s = basic_settings();
+    s.polls.clear();
+    link l(s, clock);
+    go_live(l);
+    l.on_closed("dropped");
+    clock.advance(60s);
+    EXPECT_TRUE(has<open_socket>(l.on_timeout()));
+    EXPECT_EQ(frames(l.on_opened()),
+              (std::vector<std::string>{R"({"subscribe":"timeline"})", R"({"subscribe":"scene"})",
+                                        R"({"request":"timeline","id":3})",
+                                        R"({"request":"scene","id":4})"}));
 }
 
 TEST_F(LinkTest, AuthenticatesBeforeOpeningWhenCredentialsAreSet) {
@@ -134,9 +166,15 @@ TEST_F(LinkTest, ClosesAfterThreeSilentKeepalivePeriods) {
         EXPECT_FALSE(has<close_socket>(l.on_timeout()));
     }
     clock.advance(10s);
-    EXPECT_TRUE(has<close_socket>(l.on_timeout()));
-    const auto& closed = l.on_closed("closed");
-    EXPECT_EQ(last_state(closed), link_state::backoff);
+    const auto dead = l.on_timeout();
+    const auto closes = all_of<close_socket>(dead);
+    ASSERT_EQ(closes.size(), 1u);
+    EXPECT_FALSE(closes[0].graceful) << "a dead peer never answers a close handshake";
+    EXPECT_EQ(last_state(dead), link_state::backoff) << "offline as soon as death is declared";
+    EXPECT_TRUE(l.on_closed("closed").empty()) << "the socket was already counted as gone";
+    EXPECT_FALSE(has<open_socket>(l.on_timeout())) << "the replacement waits for the backoff";
+    clock.advance(60s);
+    EXPECT_TRUE(has<open_socket>(l.on_timeout()));
 }
 
 TEST_F(LinkTest, AnyFrameKeepsTheConnectionAlive) {
@@ -162,7 +200,7 @@ TEST_F(LinkTest, ReauthenticatesWhenSessionKeyIsAllZeros) {
     EXPECT_TRUE(has<authenticate>(closed)) << "no backoff delay on session expiry";
     EXPECT_TRUE(has<open_socket>(l.on_authenticated("tok2")));
     const auto resent = frames(l.on_opened());
-    EXPECT_EQ(resent.size(), 4u);
+    EXPECT_EQ(resent.size(), 6u);
     EXPECT_NE(resent[0].find("tok2"), std::string::npos);
 }
 

@@ -27,6 +27,15 @@ TEST(Messages, RequestParametersCannotForgeTheEnvelope) {
               R"({"request":"group","id":8,"num":"2-4"})");
 }
 
+TEST(Messages, RequestParametersCannotSubscribeOrBroadcast) {
+    EXPECT_EQ(request_message("system", 3,
+                              R"({"subscribe":"log","unsubscribe":"x","broadcast":"y"})", ""),
+              R"({"request":"system","id":3})");
+    for (const auto* key : {"request", "id", "token", "subscribe", "unsubscribe", "broadcast"})
+        EXPECT_TRUE(is_envelope_key(key)) << key;
+    EXPECT_FALSE(is_envelope_key("universe"));
+}
+
 TEST(Messages, RequestWithNonObjectParametersIsRefused) {
     EXPECT_EQ(request_message("group", 8, "[1,2]", ""), "");
     EXPECT_EQ(request_message("group", 8, "{", ""), "");

@@ -7,15 +7,22 @@
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/manual_clock.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace mg::test {
 
 class link_driver {
 public:
+    // Subscribes to every mapped channel unless told which; the link then also requests the
+    // state of those that can be requested, right after the polls.
     explicit link_driver(std::vector<features::feature*> features,
-                         std::vector<protocol::poll_settings> polls = {})
-        : features_(std::move(features)), link_(settings(std::move(polls)), clock_) {
+                         std::vector<protocol::poll_settings> polls = {},
+                         std::optional<std::vector<std::string>> channels = std::nullopt)
+        : features_(std::move(features)),
+          link_(settings(std::move(polls), std::move(channels)), clock_) {
         for (auto* f : features_)
             f->on_controller_added(controller);
         forward(link_.start());
@@ -36,10 +43,21 @@ public:
     std::vector<std::string> sent;
     fake_controller controller{"lobby"};
 
+    // Whether a frame the link sent contains `text`.
+    bool sent_containing(std::string_view text) const {
+        return std::any_of(sent.begin(), sent.end(), [&](const std::string& frame) {
+            return frame.find(text) != std::string::npos;
+        });
+    }
+
 private:
-    static protocol::link_settings settings(std::vector<protocol::poll_settings> polls) {
+    static protocol::link_settings settings(std::vector<protocol::poll_settings> polls,
+                                            std::optional<std::vector<std::string>> channels) {
         protocol::link_settings s;
-        s.channels.assign(protocol::mapped_channels.begin(), protocol::mapped_channels.end());
+        if (channels)
+            s.channels = std::move(*channels);
+        else
+            s.channels.assign(protocol::mapped_channels.begin(), protocol::mapped_channels.end());
         s.polls = std::move(polls);
         return s;
     }
@@ -50,8 +68,11 @@ private:
                 sent.push_back(f->text);
                 continue;
             }
+            const auto event = protocol::to_event(a);
+            if (!event)
+                continue;
             for (auto* feature : features_)
-                feature->on_event(controller, a);
+                feature->on_event(controller, *event);
         }
     }
 
