@@ -26,7 +26,7 @@ void availability::publish_offline(const std::string& controller) {
     sink_.publish_state(topics_.controller(controller, "status"), "offline");
 }
 
-void availability::on_event(session::controller& c, const protocol::link_action& event) {
+void availability::on_event(session::controller& c, const protocol::link_event& event) {
     const auto* change = std::get_if<protocol::state_changed>(&event);
     if (!change || change->state == protocol::link_state::stopped ||
         change->state == protocol::link_state::idle)

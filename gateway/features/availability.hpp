@@ -18,7 +18,7 @@ public:
     void stop() override;
     void on_controller_added(session::controller& c) override;
     void on_controller_removed(session::controller& c) override;
-    void on_event(session::controller& c, const protocol::link_action& event) override;
+    void on_event(session::controller& c, const protocol::link_event& event) override;
 
     // Number of controllers currently live, for status lines.
     std::size_t live_count() const;

@@ -14,8 +14,7 @@ public:
     virtual void stop() {}
     virtual void on_controller_added(session::controller&) {}
     virtual void on_controller_removed(session::controller&) {}
-    // Only the event alternatives of link_action arrive here.
-    virtual void on_event(session::controller&, const protocol::link_action&) {}
+    virtual void on_event(session::controller&, const protocol::link_event&) {}
 };
 
 } // namespace mg::features

@@ -36,7 +36,7 @@ void gateway_info::on_controller_removed(session::controller& c) {
         publish_info();
 }
 
-void gateway_info::on_event(session::controller& c, const protocol::link_action& event) {
+void gateway_info::on_event(session::controller& c, const protocol::link_event& event) {
     auto& counters = controllers_[c.name()];
     if (std::holds_alternative<protocol::channel_message>(event) ||
         std::holds_alternative<protocol::request_reply>(event)) {

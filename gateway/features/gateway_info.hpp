@@ -33,7 +33,7 @@ public:
     void stop() override;
     void on_controller_added(session::controller& c) override;
     void on_controller_removed(session::controller& c) override;
-    void on_event(session::controller& c, const protocol::link_action& event) override;
+    void on_event(session::controller& c, const protocol::link_event& event) override;
 
     // The stats payload as it would be published now.
     std::string stats_json() const;

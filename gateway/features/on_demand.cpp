@@ -2,7 +2,10 @@
 
 #include "gateway/features/json.hpp"
 #include "gateway/protocol/catalogue.hpp"
+#include "gateway/protocol/json_limits.hpp"
 #include "gateway/protocol/messages.hpp"
+
+#include <rapidjson/document.h>
 
 #include <spdlog/spdlog.h>
 
@@ -21,6 +24,30 @@ std::string error_payload(std::string_view error, std::string_view topic, std::s
     w.EndObject();
     return {buffer.GetString(), buffer.GetSize()};
 }
+
+namespace {
+
+// Why `payload` cannot be the parameters of a request; empty when it can. Anyone who may
+// publish to the broker can send these bytes, so they are checked before anything is sent.
+std::string parameters_problem(std::string_view payload) {
+    if (payload.empty())
+        return {};
+    if (payload.size() > protocol::max_payload_bytes)
+        return "payload larger than " + std::to_string(protocol::max_payload_bytes) + " bytes";
+    rapidjson::Document params;
+    if (!protocol::parse_bounded(params, payload, protocol::max_payload_depth) ||
+        !params.IsObject())
+        return "payload must be empty or a JSON object nested at most " +
+               std::to_string(protocol::max_payload_depth) + " levels";
+    for (const auto& member : params.GetObject()) {
+        const std::string_view key{member.name.GetString(), member.name.GetStringLength()};
+        if (protocol::is_envelope_key(key))
+            return "parameter '" + std::string(key) + "' is reserved";
+    }
+    return {};
+}
+
+} // namespace
 
 void on_demand::start() {
     sink_.subscribe(topics_.root() + "/+/+/get",
@@ -52,15 +79,22 @@ void on_demand::on_get(const mqtt::inbound_message& message) {
         return; // not ours: C/error would need a controller to belong to
     if (!protocol::is_request(request))
         return report(who, "unknown_request", "no request named '" + std::string(request) + "'");
-    if (!message.payload.empty() && !protocol::is_json_object(message.payload))
-        return report(who, "invalid_payload", "payload must be empty or a JSON object");
+    if (const auto problem = parameters_problem(message.payload); !problem.empty())
+        return report(who, "invalid_payload", problem);
+    const auto waiting = std::count_if(callers_.begin(), callers_.end(), [&](const auto& entry) {
+        return entry.second.controller == controller_name;
+    });
+    if (waiting >= max_waiting)
+        return report(who, "busy",
+                      std::to_string(max_waiting) + " requests are already waiting for '" +
+                          std::string(controller_name) + "'");
 
     const auto tag = next_tag_++;
     callers_.emplace(tag, std::move(who));
     controller->second->request(protocol::canonical_name(request), message.payload, tag);
 }
 
-void on_demand::on_event(session::controller&, const protocol::link_action& event) {
+void on_demand::on_event(session::controller&, const protocol::link_event& event) {
     if (const auto* reply = std::get_if<protocol::request_reply>(&event)) {
         const auto it = callers_.find(reply->tag);
         if (reply->tag == 0 || it == callers_.end())

@@ -14,12 +14,16 @@ namespace mg::features {
 
 class on_demand final : public feature {
 public:
+    // Requests of one controller waiting for their reply; beyond it a get is answered `busy`
+    // at once, so no MQTT client can fill a controller's WebSocket or the gateway's memory.
+    static constexpr long max_waiting = 8;
+
     on_demand(mqtt::sink& sink, const topic_scheme& topics) : sink_(sink), topics_(topics) {}
 
     void start() override;
     void on_controller_added(session::controller& c) override;
     void on_controller_removed(session::controller& c) override;
-    void on_event(session::controller& c, const protocol::link_action& event) override;
+    void on_event(session::controller& c, const protocol::link_event& event) override;
 
 private:
     struct caller {

@@ -69,7 +69,7 @@ void state_topics::on_controller_removed(session::controller& c) {
     state_.forget(topics_.controller(c.name()) + "/");
 }
 
-void state_topics::on_event(session::controller& c, const protocol::link_action& event) {
+void state_topics::on_event(session::controller& c, const protocol::link_event& event) {
     if (const auto* m = std::get_if<protocol::channel_message>(&event))
         on_channel(c.name(), m->channel, m->data);
     else if (const auto* r = std::get_if<protocol::request_reply>(&event))
@@ -106,7 +106,9 @@ void state_topics::on_channel(const std::string& controller, std::string_view ch
 void state_topics::on_reply(const std::string& controller, const protocol::request_reply& reply) {
     if (reply.request == "log")
         return log_entries(controller, reply.data, true);
-    sink_.publish_state(topics_.controller(controller, reply.topic), to_json(reply.data));
+    // An explicit get is answered even when nothing changed: somebody asked.
+    sink_.publish_state(topics_.controller(controller, reply.topic), to_json(reply.data),
+                        reply.tag != 0);
     for (const auto& list : object_lists) {
         if (reply.request == list.kind) {
             if (const auto* items = member(reply.data, list.member))

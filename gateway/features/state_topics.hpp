@@ -17,7 +17,7 @@ public:
     state_topics(mqtt::sink& sink, const topic_scheme& topics) : sink_(sink), topics_(topics) {}
 
     void on_controller_removed(session::controller& c) override;
-    void on_event(session::controller& c, const protocol::link_action& event) override;
+    void on_event(session::controller& c, const protocol::link_event& event) override;
 
     // Messages the bridge could not use: invalid frames and objects of unknown shape.
     std::uint64_t rejected() const { return rejected_; }

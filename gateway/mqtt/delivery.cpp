@@ -8,14 +8,20 @@ namespace mg::mqtt {
 
 delivery::delivery(std::size_t capacity, handlers h) : handlers_(std::move(h)), queue_(capacity) {}
 
-bool delivery::publish_state(std::string_view topic, std::string_view payload) {
+bool delivery::publish_state(std::string_view topic, std::string_view payload, bool always) {
     if (!valid_topic_name(topic)) {
         ++refused_;
         return false;
     }
-    // Unchanged: nothing to do. Not in direct mode: update_state marked it dirty.
-    if (!queue_.update_state(topic, payload) || !queue_.online())
+    // Unchanged: nothing to do unless asked. Not in direct mode: update_state marked it dirty.
+    const bool changed = queue_.update_state(topic, payload);
+    if (!changed && !always)
         return true;
+    if (!queue_.online()) {
+        if (!changed)
+            queue_.mark_dirty(topic);
+        return true;
+    }
     outbound_message m{std::string(topic), std::string(payload), {}, true};
     if (!try_direct(m)) {
         queue_.mark_dirty(topic);

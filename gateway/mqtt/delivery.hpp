@@ -37,7 +37,8 @@ public:
     delivery(std::size_t capacity, handlers h);
 
     // False when the topic is not a valid topic name; nothing is kept then.
-    bool publish_state(std::string_view topic, std::string_view payload);
+    // `always`: sent even when equal to the topic's last payload.
+    bool publish_state(std::string_view topic, std::string_view payload, bool always = false);
     bool publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {});
     // Records and sends a state at once, past the window and any backlog: the last word before

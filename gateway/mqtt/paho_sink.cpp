@@ -403,7 +403,8 @@ void paho_core::on_paho_message(const paho::message& m) {
     const auto& props = m.get_properties();
     on_message(inbound_message{m.get_topic(), m.get_payload_str(),
                                property_text(props, paho::property::RESPONSE_TOPIC),
-                               property_text(props, paho::property::CORRELATION_DATA)});
+                               property_text(props, paho::property::CORRELATION_DATA),
+                               m.is_retained()});
 }
 
 } // namespace
@@ -424,8 +425,8 @@ void paho_sink::start() {
 void paho_sink::stop(std::function<void()> done) {
     core_->stop(std::move(done));
 }
-void paho_sink::publish_state(std::string_view topic, std::string_view payload) {
-    core_->publish_state(topic, payload);
+void paho_sink::publish_state(std::string_view topic, std::string_view payload, bool always) {
+    core_->publish_state(topic, payload, always);
 }
 void paho_sink::publish_event(std::string_view topic, std::string_view payload,
                               std::string_view correlation_data) {

@@ -50,7 +50,8 @@ public:
     // are ignored. Whatever is still held is given up and logged.
     void stop(std::function<void()> done);
 
-    void publish_state(std::string_view topic, std::string_view payload) override;
+    void publish_state(std::string_view topic, std::string_view payload,
+                       bool always = false) override;
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {}) override;
     void subscribe(std::string_view filter, inbound_handler handler) override;

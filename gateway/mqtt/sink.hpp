@@ -14,6 +14,7 @@ struct inbound_message {
     std::string payload;
     std::string response_topic;   // MQTT 5 only; empty otherwise
     std::string correlation_data; // MQTT 5 only
+    bool retained = false;        // delivered from the broker's retained store
 };
 
 using inbound_handler = std::function<void(const inbound_message&)>;
@@ -22,8 +23,10 @@ class sink {
 public:
     virtual ~sink() = default;
 
-    // Retained state. A payload equal to the topic's last one is not sent again.
-    virtual void publish_state(std::string_view topic, std::string_view payload) = 0;
+    // Retained state. A payload equal to the topic's last one is not sent again, unless
+    // `always` (somebody asked for it). An empty payload clears the topic on the broker.
+    virtual void publish_state(std::string_view topic, std::string_view payload,
+                               bool always = false) = 0;
 
     // A non-retained event (log entries, errors, responses); held in order while the broker
     // is away, up to the configured bound.

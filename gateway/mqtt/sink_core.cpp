@@ -141,10 +141,10 @@ void sink_core::on_published(std::uint64_t seq, bool ok, const std::string& refu
         disconnect_when_quiet(false);
 }
 
-void sink_core::publish_state(std::string_view topic, std::string_view payload) {
+void sink_core::publish_state(std::string_view topic, std::string_view payload, bool always) {
     if (stopping_)
         return;
-    if (!delivery_.publish_state(topic, payload))
+    if (!delivery_.publish_state(topic, payload, always))
         report(spdlog::level::err,
                "mqtt: not publishing to invalid topic '" + std::string(topic) + "'");
     settle();

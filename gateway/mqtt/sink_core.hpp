@@ -34,7 +34,7 @@ public:
 
     void start();
     void stop(std::function<void()> done);
-    void publish_state(std::string_view topic, std::string_view payload);
+    void publish_state(std::string_view topic, std::string_view payload, bool always = false);
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {});
     void subscribe(std::string_view filter, inbound_handler handler);

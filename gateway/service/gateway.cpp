@@ -31,7 +31,7 @@ void gateway::start() {
 void gateway::add_controller(const config::controller_settings& settings) {
     auto session = std::make_shared<session::controller_session>(
         loop_, settings, clock_,
-        [this](session::controller_session& from, const protocol::link_action& event) {
+        [this](session::controller_session& from, const protocol::link_event& event) {
             dispatch(from, event);
         });
     sessions_[settings.name] = session;
@@ -51,7 +51,7 @@ void gateway::remove_controller(const std::string& name) {
     sessions_.erase(it);
 }
 
-void gateway::dispatch(session::controller_session& from, const protocol::link_action& event) {
+void gateway::dispatch(session::controller_session& from, const protocol::link_event& event) {
     for (auto& f : features_)
         f->on_event(from, event);
 }

@@ -38,7 +38,7 @@ public:
 private:
     void add_controller(const config::controller_settings& settings);
     void remove_controller(const std::string& name);
-    void dispatch(session::controller_session& from, const protocol::link_action& event);
+    void dispatch(session::controller_session& from, const protocol::link_event& event);
 
     boost::asio::any_io_executor loop_;
     config::site_config site_;

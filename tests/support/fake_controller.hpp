@@ -23,7 +23,17 @@ public:
         requests.push_back({std::string(name), std::string(params_json), tag});
     }
 
+    void command(protocol::http_call call, std::uint64_t tag) override {
+        commands.push_back({std::move(call), tag});
+    }
+
+    struct sent_command {
+        protocol::http_call call;
+        std::uint64_t tag;
+    };
+
     std::vector<sent_request> requests;
+    std::vector<sent_command> commands;
 
 private:
     std::string name_;

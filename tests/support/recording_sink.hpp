@@ -18,9 +18,10 @@ public:
         std::string correlation_data;
     };
 
-    void publish_state(std::string_view topic, std::string_view payload) override {
+    void publish_state(std::string_view topic, std::string_view payload,
+                       bool always = false) override {
         auto& current = states[std::string(topic)];
-        if (current == payload && state_publishes.count(std::string(topic)))
+        if (!always && current == payload && state_publishes.count(std::string(topic)))
             return;
         current = payload;
         ++state_publishes[std::string(topic)];
