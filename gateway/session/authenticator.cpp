@@ -1,25 +1,14 @@
 #include "gateway/session/authenticator.hpp"
 
-#include "gateway/session/tls.hpp"
+#include "gateway/protocol/json_limits.hpp"
+#include "gateway/session/http_connection.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
-#include <openssl/ssl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <variant>
 
 namespace mg::session {
 namespace {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-using error_code = boost::system::error_code;
 
 // `user_field` is "username" as documented, or "user" as older firmware and the guide's own
 // login form spell it (mosaic-api §2.1).
@@ -35,128 +24,36 @@ std::string credentials_body(const config::controller_settings& target, const ch
     return {buffer.GetString(), buffer.GetSize()};
 }
 
-class auth_call : public std::enable_shared_from_this<auth_call> {
-public:
-    auth_call(net::any_io_executor executor, const config::controller_settings& target,
-              std::shared_ptr<net::ssl::context> tls_context, const char* user_field,
-              std::function<void(auth_result)> done)
-        : target_(target), user_field_(user_field), resolver_(executor),
-          tls_context_(std::move(tls_context)), done_(std::move(done)) {
-        if (tls_context_) {
-            stream_ = std::make_unique<tls_stream>(executor, *tls_context_);
-            check_.emplace(target.tls, target.host);
-        } else {
-            stream_ = std::make_unique<beast::tcp_stream>(executor);
-        }
-    }
+auth_result failure(std::string_view step, error_code ec, const http_connection& connection) {
+    const auto tls = connection.tls_failure();
+    return {auth_result::outcome::failed, "authentication " + std::string(step) +
+                                              " failed: " + (tls.empty() ? ec.message() : tls)};
+}
 
-    void run() {
-        request_.method(http::verb::post);
-        request_.target("/authenticate");
-        const bool default_port = target_.port == (target_.secure ? 443 : 80);
-        request_.set(http::field::host, default_port
-                                            ? target_.host
-                                            : target_.host + ":" + std::to_string(target_.port));
-        request_.set(http::field::user_agent, "mosaic-gateway/" MG_VERSION);
-        request_.set(http::field::content_type, "application/json");
-        request_.set(http::field::connection, "close");
-        request_.body() = credentials_body(target_, user_field_);
-        request_.prepare_payload();
-        resolver_.async_resolve(
-            target_.host, std::to_string(target_.port),
-            beast::bind_front_handler(&auth_call::on_resolve, shared_from_this()));
-    }
-
-private:
-    using tls_stream = beast::ssl_stream<beast::tcp_stream>;
-
-    beast::tcp_stream& tcp() {
-        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(*s); },
-                          stream_);
-    }
-
-    void fail(error_code ec, std::string_view step) {
-        std::string why = "authentication " + std::string(step) + " failed: " + ec.message();
-        if (check_ && !check_->failure().empty())
-            why = "authentication " + std::string(step) + " failed: " + check_->failure();
-        finish({auth_result::outcome::failed, std::move(why)});
-    }
-
-    void finish(auth_result result) {
-        error_code ignored;
-        tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-        tcp().close();
-        if (done_)
-            std::exchange(done_, nullptr)(std::move(result));
-    }
-
-    void on_resolve(error_code ec, net::ip::tcp::resolver::results_type results) {
+// One `POST /authenticate` on a connection of its own, closed after the answer.
+void authenticate_once(net::any_io_executor executor, const config::controller_settings& target,
+                       std::shared_ptr<net::ssl::context> tls_context, const char* user_field,
+                       std::function<void(auth_result)> done) {
+    auto connection = std::make_shared<http_connection>(executor, target, std::move(tls_context));
+    http_connection::request request{http::verb::post, "/authenticate", 11};
+    request.set(http::field::content_type, "application/json");
+    request.set(http::field::connection, "close");
+    request.body() = credentials_body(target, user_field);
+    connection->open([connection, request = std::move(request),
+                      done = std::move(done)](error_code ec, std::string_view step) mutable {
         if (ec)
-            return fail(ec, "resolve");
-        tcp().expires_after(target_.request_timeout);
-        tcp().async_connect(results,
-                            beast::bind_front_handler(&auth_call::on_connect, shared_from_this()));
-    }
-
-    void on_connect(error_code ec, net::ip::tcp::endpoint) {
-        if (ec)
-            return fail(ec, "connect");
-        if (auto* secure = std::get_if<std::unique_ptr<tls_stream>>(&stream_)) {
-            error_code not_address;
-            net::ip::make_address(target_.host, not_address);
-            if (not_address)
-                SSL_set_tlsext_host_name((*secure)->native_handle(), target_.host.c_str());
-            (*secure)->set_verify_callback(*check_);
-            return (*secure)->async_handshake(
-                net::ssl::stream_base::client,
-                beast::bind_front_handler(&auth_call::on_handshake, shared_from_this()));
-        }
-        on_handshake({});
-    }
-
-    void on_handshake(error_code ec) {
-        if (ec)
-            return fail(ec, "TLS handshake");
-        std::visit(
-            [&](auto& s) {
-                http::async_write(
-                    *s, request_,
-                    beast::bind_front_handler(&auth_call::on_write, shared_from_this()));
-            },
-            stream_);
-    }
-
-    void on_write(error_code ec, std::size_t) {
-        if (ec)
-            return fail(ec, "request");
-        std::visit(
-            [&](auto& s) {
-                http::async_read(
-                    *s, buffer_, response_,
-                    beast::bind_front_handler(&auth_call::on_read, shared_from_this()));
-            },
-            stream_);
-    }
-
-    void on_read(error_code ec, std::size_t) {
-        if (ec)
-            return fail(ec, "response");
-        auto result = interpret_auth_response(response_.result_int(), response_.body());
-        result.http_status = response_.result_int();
-        finish(std::move(result));
-    }
-
-    const config::controller_settings target_; // a copy: pending handlers may outlive the session
-    const char* user_field_;
-    net::ip::tcp::resolver resolver_;
-    std::shared_ptr<net::ssl::context> tls_context_;
-    std::variant<std::unique_ptr<beast::tcp_stream>, std::unique_ptr<tls_stream>> stream_;
-    std::optional<certificate_check> check_;
-    std::function<void(auth_result)> done_;
-    http::request<http::string_body> request_;
-    http::response<http::string_body> response_;
-    beast::flat_buffer buffer_;
-};
+            return done(failure(step, ec, *connection));
+        connection->send(std::move(request), [connection, done = std::move(done)](
+                                                 error_code ec, http_connection::response&& r) {
+            connection->close();
+            if (ec)
+                return done(failure("response", ec, *connection));
+            auto result = interpret_auth_response(r.result_int(), r.body());
+            result.http_status = r.result_int();
+            done(std::move(result));
+        });
+    });
+}
 
 } // namespace
 
@@ -167,20 +64,26 @@ void authenticate(net::any_io_executor executor, const config::controller_settin
     auto retry = [executor, target, tls_context, done](auth_result result) mutable {
         if (result.http_status != 400)
             return done(std::move(result));
-        std::make_shared<auth_call>(executor, target, tls_context, "user", std::move(done))->run();
+        authenticate_once(executor, target, tls_context, "user", std::move(done));
     };
-    std::make_shared<auth_call>(executor, target, tls_context, "username", std::move(retry))->run();
+    authenticate_once(executor, target, tls_context, "username", std::move(retry));
 }
 
 auth_result interpret_auth_response(unsigned status, std::string_view body) {
     if (status >= 300 && status < 400)
         return {auth_result::outcome::rejected, "credentials rejected (controller redirected)"};
+    // Firmware differs: the prose documents a redirect, the vendor's OpenAPI file 401. Any
+    // 4xx is the controller's word on these credentials, so it must not be retried quickly:
+    // a real controller may lock the account or fill its log. Only 5xx means "try later".
+    if (status >= 400 && status < 500)
+        return {auth_result::outcome::rejected,
+                "credentials rejected (authentication answered HTTP " + std::to_string(status) +
+                    ")"};
     if (status < 200 || status >= 300)
         return {auth_result::outcome::failed,
                 "authentication answered HTTP " + std::to_string(status)};
     rapidjson::Document doc;
-    doc.Parse(body.data(), body.size());
-    if (!doc.HasParseError() && doc.IsObject()) {
+    if (protocol::parse_bounded(doc, body, protocol::max_frame_depth) && doc.IsObject()) {
         const auto token = doc.FindMember("token");
         if (token != doc.MemberEnd() && token->value.IsString() &&
             token->value.GetStringLength() > 0)

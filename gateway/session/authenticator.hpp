@@ -23,8 +23,8 @@ void authenticate(boost::asio::any_io_executor executor, const config::controlle
                   std::function<void(auth_result)> done);
 
 // The decision on a response, kept apart from the socket work: a token in a 2xx JSON body
-// is success; a redirect or a 2xx without a token means the credentials were rejected
-// (the controller never answers 401 here).
+// is success; a redirect, a 4xx or a 2xx without a token means the credentials were rejected;
+// a 5xx is a failure worth retrying with backoff.
 auth_result interpret_auth_response(unsigned status, std::string_view body);
 
 } // namespace mg::session

@@ -1,11 +1,14 @@
 #include "gateway/session/controller_session.hpp"
 
+#include "gateway/protocol/json_limits.hpp"
 #include "gateway/session/authenticator.hpp"
+#include "gateway/session/http_connection.hpp"
 #include "gateway/session/tls.hpp"
 #include "gateway/session/websocket_connection.hpp"
 
 #include <boost/asio/post.hpp>
 #include <random>
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 namespace mg::session {
@@ -25,6 +28,17 @@ protocol::link_settings link_settings_for(const config::controller_settings& c) 
     return s;
 }
 
+protocol::control_settings control_settings_for(const config::controller_settings& c) {
+    protocol::control_settings s;
+    // The WebSocket always keeps one slot; control needs a second.
+    s.budget = c.max_connections >= 2;
+    s.credentials = c.has_credentials();
+    s.ttl = c.command_ttl;
+    return s;
+}
+
+constexpr std::string_view no_slot = "no free connection within max_connections";
+
 } // namespace
 
 controller_session::controller_session(boost::asio::any_io_executor executor,
@@ -32,12 +46,14 @@ controller_session::controller_session(boost::asio::any_io_executor executor,
                                        const protocol::clock& clock, event_handler on_event)
     : executor_(executor), settings_(std::move(settings)),
       tls_context_(settings_.secure ? make_client_tls_context(settings_.tls) : nullptr),
-      link_(link_settings_for(settings_), clock), on_event_(std::move(on_event)), timer_(executor) {
-}
+      link_(link_settings_for(settings_), clock), control_(control_settings_for(settings_), clock),
+      on_event_(std::move(on_event)), timer_(executor), budget_(settings_.max_connections) {}
 
 controller_session::~controller_session() {
     if (connection_)
         connection_->abort();
+    if (control_connection_)
+        control_connection_->close();
 }
 
 void controller_session::start() {
@@ -50,9 +66,10 @@ void controller_session::start() {
 void controller_session::stop() {
     timer_.cancel();
     apply(link_.stop());
+    close_control();
     // Late completions (a close handshake, an answer to a posted request) must not reach a
     // bridge that may already be gone.
-    on_event_ = [](controller_session&, const protocol::link_action&) {};
+    on_event_ = [](controller_session&, const protocol::link_event&) {};
 }
 
 void controller_session::request(std::string_view name, std::string_view params_json,
@@ -74,7 +91,7 @@ void controller_session::apply(const protocol::link_actions& actions) {
                 } else if constexpr (std::is_same_v<T, protocol::open_socket>) {
                     open_socket();
                 } else if constexpr (std::is_same_v<T, protocol::close_socket>) {
-                    close_socket(a.reason);
+                    close_socket(a);
                 } else if constexpr (std::is_same_v<T, protocol::authenticate>) {
                     start_authentication();
                 } else {
@@ -82,7 +99,9 @@ void controller_session::apply(const protocol::link_actions& actions) {
                         log_state(a);
                     else if constexpr (std::is_same_v<T, protocol::frame_rejected>)
                         spdlog::debug("{}: ignored a frame: {}", name(), a.error);
-                    on_event_(*this, action);
+                    emit(a);
+                    if constexpr (std::is_same_v<T, protocol::state_changed>)
+                        apply_control(control_.set_ready(a.state == protocol::link_state::live));
                 }
             },
             action);
@@ -90,8 +109,133 @@ void controller_session::apply(const protocol::link_actions& actions) {
     schedule();
 }
 
+void controller_session::emit(const protocol::link_event& event) {
+    on_event_(*this, event);
+}
+
+void controller_session::command(protocol::http_call call, std::uint64_t tag) {
+    // Posted, like request(): a feature may command from inside an event.
+    boost::asio::post(executor_, [self = shared_from_this(), call = std::move(call), tag] {
+        self->apply_control(self->control_.add(call, tag));
+    });
+}
+
+void controller_session::apply_control(const protocol::control_actions& actions) {
+    for (const auto& action : actions) {
+        std::visit(
+            [&](const auto& a) {
+                using T = std::decay_t<decltype(a)>;
+                if constexpr (std::is_same_v<T, protocol::control_connect>)
+                    open_control();
+                else if constexpr (std::is_same_v<T, protocol::control_send>)
+                    send_control(a.call);
+                else if constexpr (std::is_same_v<T, protocol::control_disconnect>)
+                    close_control();
+                else if constexpr (std::is_same_v<T, protocol::control_authenticate>)
+                    authenticate_control();
+                else
+                    emit(a);
+            },
+            action);
+    }
+    schedule();
+}
+
+void controller_session::open_control() {
+    auto slot = budget_.try_take();
+    if (!slot) {
+        boost::asio::post(executor_, [self = shared_from_this()] {
+            self->apply_control(self->control_.on_no_slot());
+        });
+        return;
+    }
+    control_slot_ = std::move(slot);
+    const auto generation = ++control_generation_;
+    control_connection_ = std::make_shared<http_connection>(executor_, settings_, tls_context_);
+    control_connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
+                                                                      std::string_view step) {
+        if (generation != self->control_generation_)
+            return;
+        if (!ec)
+            return self->apply_control(self->control_.on_connected());
+        auto why = std::string(step) + " failed: ";
+        const auto tls = self->control_connection_->tls_failure();
+        why += tls.empty() ? ec.message() : tls;
+        self->close_control();
+        self->apply_control(self->control_.on_connect_failed(why));
+    });
+}
+
+void controller_session::send_control(const protocol::http_call& call) {
+    http_connection::request request{http::string_to_verb(call.method), call.path, 11};
+    request.keep_alive(true);
+    if (!call.body.empty()) {
+        request.set(http::field::content_type, "application/json");
+        request.body() = call.body;
+    }
+    if (settings_.has_credentials() && !link_.token().empty())
+        request.set(http::field::authorization, "Bearer " + link_.token());
+    const auto generation = control_generation_;
+    control_connection_->send(std::move(request), [self = shared_from_this(), generation](
+                                                      boost::system::error_code ec,
+                                                      http_connection::response&& response) {
+        if (generation != self->control_generation_)
+            return;
+        if (ec) {
+            self->close_control();
+            return self->apply_control(self->control_.on_send_failed(
+                ec == beast::error::timeout ? "no answer within request_timeout"
+                                            : "connection lost: " + ec.message()));
+        }
+        // A body may carry a fresh token: one session, one token (mosaic-api §2.2).
+        rapidjson::Document body;
+        if (protocol::parse_bounded(body, response.body(), protocol::max_frame_depth) &&
+            body.IsObject()) {
+            const auto token = body.FindMember("token");
+            if (token != body.MemberEnd() && token->value.IsString())
+                self->link_.adopt_token(token->value.GetString());
+        }
+        const bool kept = self->control_connection_->is_open();
+        if (!kept)
+            self->close_control();
+        self->apply_control(
+            self->control_.on_response(response.result_int(), response.body(), kept));
+    });
+}
+
+void controller_session::close_control() {
+    ++control_generation_;
+    if (control_connection_)
+        control_connection_->close();
+    control_connection_.reset();
+    control_slot_.reset();
+}
+
+void controller_session::authenticate_control() {
+    auto slot = budget_.try_take();
+    if (!slot) {
+        boost::asio::post(executor_, [self = shared_from_this()] {
+            self->apply_control(self->control_.on_auth_failed(no_slot));
+        });
+        return;
+    }
+    ++authentications_;
+    authenticate(executor_, settings_, tls_context_,
+                 [self = shared_from_this(),
+                  slot = std::make_shared<connection_budget::slot>(std::move(*slot))](
+                     auth_result r) mutable {
+                     slot.reset(); // the authentication connection is closed
+                     if (r.kind != auth_result::outcome::token)
+                         return self->apply_control(self->control_.on_auth_failed(r.value));
+                     self->link_.adopt_token(std::move(r.value));
+                     self->apply_control(self->control_.on_authenticated());
+                 });
+}
+
 void controller_session::schedule() {
-    const auto deadline = link_.next_deadline();
+    auto deadline = link_.next_deadline();
+    if (const auto control = control_.next_deadline())
+        deadline = deadline ? std::min(*deadline, *control) : *control;
     if (deadline == armed_for_)
         return;
     armed_for_ = deadline;
@@ -109,13 +253,25 @@ void controller_session::on_timer(boost::system::error_code ec) {
         return;
     armed_for_.reset();
     apply(link_.on_timeout());
+    apply_control(control_.on_timeout());
 }
 
 void controller_session::open_socket() {
     // CONTRACT §4.1: the previous socket is gone before a new one is opened.
     if (connection_)
         connection_->abort();
+    connection_slot_.reset();
     const auto generation = ++generation_;
+    auto slot = budget_.try_take();
+    if (!slot) {
+        connection_.reset();
+        boost::asio::post(executor_, [self = shared_from_this(), generation] {
+            if (generation == self->generation_)
+                self->apply(self->link_.on_closed(no_slot));
+        });
+        return;
+    }
+    connection_slot_ = std::move(slot);
     connection_ = std::make_shared<websocket_connection>(executor_, settings_, tls_context_);
     connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
                                                               std::string_view step) {
@@ -154,13 +310,20 @@ void controller_session::on_frame(std::uint64_t generation, boost::system::error
     }
 }
 
-void controller_session::close_socket(std::string reason) {
+void controller_session::close_socket(const protocol::close_socket& close) {
     if (!connection_)
         return;
-    spdlog::info("{}: closing connection: {}", name(), reason);
+    spdlog::info("{}: closing connection: {}", name(), close.reason);
+    if (!close.graceful) {
+        // The link already counts this socket as gone; its late completions are stale.
+        connection_->abort();
+        connection_.reset();
+        connection_slot_.reset();
+        ++generation_;
+        return;
+    }
     const auto generation = generation_;
-    auto connection = connection_;
-    connection->close([self = shared_from_this(), generation, reason = std::move(reason)] {
+    connection_->close([self = shared_from_this(), generation, reason = close.reason] {
         self->lost(generation, reason);
     });
 }
@@ -170,12 +333,24 @@ void controller_session::lost(std::uint64_t generation, std::string why) {
         return;
     connection_->abort();
     connection_.reset();
+    connection_slot_.reset();
     apply(link_.on_closed(why));
 }
 
 void controller_session::start_authentication() {
+    auto slot = budget_.try_take();
+    if (!slot) {
+        boost::asio::post(executor_, [self = shared_from_this()] {
+            self->apply(self->link_.on_auth_error(no_slot));
+        });
+        return;
+    }
     ++authentications_;
-    authenticate(executor_, settings_, tls_context_, [self = shared_from_this()](auth_result r) {
+    authenticate(executor_, settings_, tls_context_,
+                 [self = shared_from_this(),
+                  slot = std::make_shared<connection_budget::slot>(std::move(*slot))](
+                     auth_result r) mutable {
+        slot.reset(); // closed before the WebSocket asks for its slot
         switch (r.kind) {
         case auth_result::outcome::token:
             self->apply(self->link_.on_authenticated(std::move(r.value)));

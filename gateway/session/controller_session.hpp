@@ -1,9 +1,13 @@
 #pragma once
 // One session per controller: carries out what its link decides (authenticate, open the one
-// WebSocket, send, close) and feeds back what happens (frames, closes, time).
+// WebSocket, send, close) and what its control queue decides (the one HTTP control
+// connection), feeds back what happens (frames, answers, closes, time), and makes every
+// connection take a slot of the controller's connection budget first.
 
 #include "gateway/config/site_config.hpp"
+#include "gateway/protocol/control_queue.hpp"
 #include "gateway/protocol/link.hpp"
+#include "gateway/session/connection_budget.hpp"
 #include "gateway/session/controller.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -16,13 +20,13 @@
 namespace mg::session {
 
 class websocket_connection;
+class http_connection;
 
 class controller_session final : public controller,
                                  public std::enable_shared_from_this<controller_session> {
 public:
-    // Receives the link's events (state_changed, channel_message, request_reply,
-    // request_failed, frame_rejected); data views are valid during the call only.
-    using event_handler = std::function<void(controller_session&, const protocol::link_action&)>;
+    // Receives the link's events and command results; data views are valid during the call only.
+    using event_handler = std::function<void(controller_session&, const protocol::link_event&)>;
 
     controller_session(boost::asio::any_io_executor executor, config::controller_settings settings,
                        const protocol::clock& clock, event_handler on_event);
@@ -34,6 +38,7 @@ public:
 
     const std::string& name() const override { return settings_.name; }
     void request(std::string_view name, std::string_view params_json, std::uint64_t tag) override;
+    void command(protocol::http_call call, std::uint64_t tag) override;
 
     const config::controller_settings& settings() const { return settings_; }
     protocol::link_state state() const { return link_.state(); }
@@ -42,25 +47,38 @@ public:
 
 private:
     void apply(const protocol::link_actions& actions);
+    void emit(const protocol::link_event& event);
     void schedule();
     void on_timer(boost::system::error_code ec);
     void open_socket();
     void on_open(std::uint64_t generation, boost::system::error_code ec, std::string_view step);
     void on_frame(std::uint64_t generation, boost::system::error_code ec, std::string_view payload,
                   bool binary);
-    void close_socket(std::string reason);
+    void close_socket(const protocol::close_socket& close);
     void lost(std::uint64_t generation, std::string why);
     void start_authentication();
     void log_state(const protocol::state_changed& change);
+
+    void apply_control(const protocol::control_actions& actions);
+    void open_control();
+    void send_control(const protocol::http_call& call);
+    void close_control();
+    void authenticate_control();
 
     boost::asio::any_io_executor executor_;
     config::controller_settings settings_;
     std::shared_ptr<boost::asio::ssl::context> tls_context_;
     protocol::link link_;
+    protocol::control_queue control_;
     event_handler on_event_;
     boost::asio::steady_timer timer_;
     std::optional<protocol::time_point> armed_for_;
+    connection_budget budget_;
     std::shared_ptr<websocket_connection> connection_;
+    std::optional<connection_budget::slot> connection_slot_;
+    std::shared_ptr<http_connection> control_connection_;
+    std::optional<connection_budget::slot> control_slot_;
+    std::uint64_t control_generation_ = 0; // tells the current control connection's handlers
     std::uint64_t generation_ = 0; // tells the current socket's handlers from stale ones
     std::uint64_t authentications_ = 0;
     std::string logged_failure_;

@@ -1,8 +1,8 @@
 #include "gateway/session/websocket_connection.hpp"
 
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <openssl/ssl.h>
 
 namespace mg::session {
 
@@ -13,6 +13,9 @@ namespace {
 // A controller frame larger than this is refused; the biggest documented replies (whole
 // logs, 512-channel universes) are far smaller.
 constexpr std::size_t max_frame_bytes = 8 * 1024 * 1024;
+// A controller that answers at all answers a close within a round trip; one that does not
+// must not hold the next connection back (CONTRACT §4.5 wants a new session within 2 s).
+constexpr std::chrono::milliseconds close_timeout{500};
 
 } // namespace
 
@@ -21,7 +24,7 @@ websocket_connection::websocket_connection(net::any_io_executor executor,
                                            std::shared_ptr<net::ssl::context> tls_context)
     : target_(target), resolver_(executor) {
     if (tls_context) {
-        stream_ = std::make_unique<tls_stream>(executor, *tls_context);
+        stream_ = std::make_unique<secure_stream>(executor, *tls_context);
         check_.emplace(target.tls, target.host);
     } else {
         stream_ = std::make_unique<plain_stream>(executor);
@@ -42,58 +45,27 @@ beast::tcp_stream& websocket_connection::tcp() {
 }
 
 void websocket_connection::open(done_handler done) {
-    host_header_ =
-        target_.host.find(':') != std::string::npos ? "[" + target_.host + "]" : target_.host;
-    const bool default_port = target_.port == (target_.secure ? 443 : 80);
-    if (!default_port)
-        host_header_ += ":" + std::to_string(target_.port);
-    resolver_.async_resolve(target_.host, std::to_string(target_.port),
-                            beast::bind_front_handler(&websocket_connection::on_resolve,
-                                                      shared_from_this(), std::move(done)));
+    tls_stream* tls = nullptr;
+    if (auto* secure = std::get_if<std::unique_ptr<secure_stream>>(&stream_))
+        tls = &(*secure)->next_layer();
+    async_connect(resolver_, tcp(), tls, check_ ? &*check_ : nullptr, target_,
+                  [self = shared_from_this(), done = std::move(done)](error_code ec,
+                                                                      std::string_view step) {
+                      if (ec)
+                          return done(ec, step);
+                      self->upgrade(std::move(done));
+                  });
 }
 
-void websocket_connection::on_resolve(done_handler done, error_code ec,
-                                      net::ip::tcp::resolver::results_type results) {
-    if (ec)
-        return done(ec, "resolve");
-    tcp().expires_after(target_.request_timeout);
-    tcp().async_connect(results, beast::bind_front_handler(&websocket_connection::on_connect,
-                                                           shared_from_this(), std::move(done)));
-}
-
-void websocket_connection::on_connect(done_handler done, error_code ec, net::ip::tcp::endpoint) {
-    if (ec)
-        return done(ec, "connect");
-    tcp().socket().set_option(net::ip::tcp::no_delay(true), ec);
-    if (auto* secure = std::get_if<std::unique_ptr<tls_stream>>(&stream_)) {
-        auto& ssl = (*secure)->next_layer();
-        // SNI only carries names, never addresses (RFC 6066).
-        error_code parse_error;
-        net::ip::make_address(target_.host, parse_error);
-        if (parse_error)
-            SSL_set_tlsext_host_name(ssl.native_handle(), target_.host.c_str());
-        ssl.set_verify_callback(*check_);
-        tcp().expires_after(target_.request_timeout);
-        return ssl.async_handshake(
-            net::ssl::stream_base::client,
-            beast::bind_front_handler(&websocket_connection::on_tls_handshake, shared_from_this(),
-                                      std::move(done)));
-    }
-    on_tls_handshake(std::move(done), {});
-}
-
-void websocket_connection::on_tls_handshake(done_handler done, error_code ec) {
-    if (ec)
-        return done(ec, "TLS handshake");
+void websocket_connection::upgrade(done_handler done) {
     // The keep-alive of the protocol detects dead peers (CONTRACT §4.4), so Beast's own idle
-    // timer stays off; its handshake timer still bounds the upgrade and the close.
-    tcp().expires_never();
+    // timer stays off; its handshake timer bounds the upgrade, and close() shortens it.
     std::visit(
         [&](auto& ws) {
             auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
             timeouts.handshake_timeout = target_.request_timeout;
             ws->set_option(timeouts);
-            ws->async_handshake(host_header_, target_.path,
+            ws->async_handshake(host_header(target_), target_.path,
                                 beast::bind_front_handler(&websocket_connection::on_handshake,
                                                           shared_from_this(), std::move(done)));
         },
@@ -157,9 +129,13 @@ void websocket_connection::close(std::function<void()> done) {
     std::visit(
         [&](auto& ws) {
             if (!ws->is_open()) {
+                // Never inline: the caller may be walking a list that `done` changes.
                 abort();
-                return done();
+                return net::post(ws->get_executor(), std::move(done));
             }
+            auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
+            timeouts.handshake_timeout = close_timeout;
+            ws->set_option(timeouts);
             ws->async_close(websocket::close_code::normal,
                             [self, done = std::move(done)](error_code) {
                                 self->abort();
@@ -171,9 +147,7 @@ void websocket_connection::close(std::function<void()> done) {
 
 void websocket_connection::abort() {
     resolver_.cancel();
-    error_code ignored;
-    tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-    tcp().close();
+    close_now(tcp());
 }
 
 } // namespace mg::session

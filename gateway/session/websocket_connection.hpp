@@ -3,13 +3,9 @@
 // pending operation holds, so closing it never leaves a handler pointing at freed memory.
 
 #include "gateway/config/site_config.hpp"
-#include "gateway/session/tls.hpp"
+#include "gateway/session/controller_stream.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <deque>
 #include <functional>
@@ -18,10 +14,6 @@
 #include <variant>
 
 namespace mg::session {
-
-namespace beast = boost::beast;
-namespace net = boost::asio;
-using error_code = boost::system::error_code;
 
 class websocket_connection : public std::enable_shared_from_this<websocket_connection> {
 public:
@@ -38,7 +30,8 @@ public:
     void read(frame_handler on_frame);
     // Queued; one write in flight.
     void send(std::string text);
-    // WebSocket close handshake (bounded by the handshake timeout), then the socket closes.
+    // WebSocket close handshake (bounded by a short time-out), then the socket closes. `done`
+    // runs through the executor, never inline.
     void close(std::function<void()> done);
     // Closes the socket at once; pending operations finish with errors.
     void abort();
@@ -48,12 +41,10 @@ public:
 
 private:
     using plain_stream = beast::websocket::stream<beast::tcp_stream>;
-    using tls_stream = beast::websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+    using secure_stream = beast::websocket::stream<tls_stream>;
 
     beast::tcp_stream& tcp();
-    void on_resolve(done_handler done, error_code ec, net::ip::tcp::resolver::results_type results);
-    void on_connect(done_handler done, error_code ec, net::ip::tcp::endpoint endpoint);
-    void on_tls_handshake(done_handler done, error_code ec);
+    void upgrade(done_handler done);
     void on_handshake(done_handler done, error_code ec);
     void on_read(frame_handler on_frame, error_code ec, std::size_t bytes);
     void write_next();
@@ -61,11 +52,10 @@ private:
 
     const config::controller_settings target_; // a copy: pending handlers may outlive the session
     net::ip::tcp::resolver resolver_;
-    std::variant<std::unique_ptr<plain_stream>, std::unique_ptr<tls_stream>> stream_;
+    std::variant<std::unique_ptr<plain_stream>, std::unique_ptr<secure_stream>> stream_;
     std::optional<certificate_check> check_;
     beast::flat_buffer buffer_;
     std::deque<std::string> outbox_;
-    std::string host_header_;
 };
 
 } // namespace mg::session

@@ -33,8 +33,13 @@ INSTANTIATE_TEST_SUITE_P(
         auth_case{"ok_without_token", 200, R"({"ok":true})", auth_result::outcome::rejected, nullptr},
         auth_case{"empty_token", 200, R"({"token":""})", auth_result::outcome::rejected, nullptr},
         auth_case{"not_json", 200, "<html>", auth_result::outcome::rejected, nullptr},
-        auth_case{"bad_request", 400, "", auth_result::outcome::failed, "authentication answered HTTP 400"},
-        auth_case{"server_error", 500, "", auth_result::outcome::failed, nullptr}),
+        auth_case{"bad_request", 400, "", auth_result::outcome::rejected, nullptr},
+        auth_case{"unauthorized", 401, "", auth_result::outcome::rejected,
+                  "credentials rejected (authentication answered HTTP 401)"},
+        auth_case{"forbidden", 403, R"({"error":"forbidden"})", auth_result::outcome::rejected, nullptr},
+        auth_case{"server_error", 500, "", auth_result::outcome::failed, nullptr},
+        auth_case{"unavailable", 503, "", auth_result::outcome::failed,
+                  "authentication answered HTTP 503"}),
     [](const auto& info) { return std::string(info.param.label); });
 
 } // namespace
