@@ -64,8 +64,10 @@ void controller_session::start() {
 }
 
 void controller_session::stop() {
-    timer_.cancel();
     apply(link_.stop());
+    // Commands still waiting die with the session: none survives a stop or a restart.
+    stopped_ = true;
+    timer_.cancel();
     close_control();
     // Late completions (a close handshake, an answer to a posted request) must not reach a
     // bridge that may already be gone.
@@ -121,6 +123,8 @@ void controller_session::command(protocol::http_call call, std::uint64_t tag) {
 }
 
 void controller_session::apply_control(const protocol::control_actions& actions) {
+    if (stopped_)
+        return;
     for (const auto& action : actions) {
         std::visit(
             [&](const auto& a) {
@@ -233,6 +237,8 @@ void controller_session::authenticate_control() {
 }
 
 void controller_session::schedule() {
+    if (stopped_)
+        return;
     auto deadline = link_.next_deadline();
     if (const auto control = control_.next_deadline())
         deadline = deadline ? std::min(*deadline, *control) : *control;

@@ -79,6 +79,7 @@ private:
     std::shared_ptr<http_connection> control_connection_;
     std::optional<connection_budget::slot> control_slot_;
     std::uint64_t control_generation_ = 0; // tells the current control connection's handlers
+    bool stopped_ = false;
     std::uint64_t generation_ = 0; // tells the current socket's handlers from stale ones
     std::uint64_t authentications_ = 0;
     std::string logged_failure_;
