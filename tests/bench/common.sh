@@ -153,3 +153,35 @@ logging:
   level: info
 EOF
 }
+
+# Builds the release preset's targets $@ unless BENCH_SKIP_BUILD=1, and checks they exist in
+# $bin.
+build_release() {
+    local program
+    if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+        log "building the release preset"
+        (cd "$repo" && cmake --preset release >/dev/null &&
+            cmake --build --preset release -j"$(nproc)" --target "$@" >"$work/build.log" 2>&1) ||
+            {
+                tail -30 "$work/build.log" >&2
+                die "build failed"
+            }
+    fi
+    for program in "$@"; do
+        [[ -x $bin/$program ]] || die "$bin/$program is missing"
+    done
+}
+
+# mosaic-sim with arguments $@ on ephemeral ports; sets $sim_pid, the array $sim_ports (one per
+# controller) and $control (the control API's base URL).
+start_sim() {
+    local ready
+    start sim "$bin/mosaic-sim" "$@"
+    sim_pid=$started
+    wait_line "$work/sim.out" '"ready"' 10 || die "mosaic-sim did not start: $(cat "$work/sim.err")"
+    ready=$(grep '"ready"' "$work/sim.out")
+    read -r -a sim_ports <<<"$(python3 -c \
+        'import json,sys; print(*json.loads(sys.argv[1])["ports"])' "$ready")"
+    control=http://127.0.0.1:$(python3 -c \
+        'import json,sys; print(json.loads(sys.argv[1])["control_port"])' "$ready")
+}
