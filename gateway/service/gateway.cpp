@@ -1,11 +1,32 @@
 #include "gateway/service/gateway.hpp"
 
+#include "gateway/config/url.hpp"
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 namespace mg::service {
+namespace {
+
+std::vector<features::ha_controller_settings>
+discovery_settings(const std::vector<config::controller_settings>& controllers) {
+    std::vector<features::ha_controller_settings> out;
+    const auto subscribed = [](const config::controller_settings& c, std::string_view channel) {
+        return std::find(c.subscribe.begin(), c.subscribe.end(), channel) != c.subscribe.end();
+    };
+    for (const auto& c : controllers) {
+        // The controller's web page is on the same scheme, host and port as its WebSocket.
+        auto page = std::string(c.secure ? "https://" : "http://") + config::host_for_url(c.host) +
+                    ":" + std::to_string(c.port) + "/";
+        out.push_back(
+            {c.name, std::move(page), c.read_only, subscribed(c, "beacon"), subscribed(c, "log")});
+    }
+    return out;
+}
+
+} // namespace
 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
                  mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
@@ -17,6 +38,18 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
     features_.push_back(std::make_unique<features::on_demand>(sink_, topics_));
     features_.push_back(std::make_unique<features::gateway_info>(sink_, topics_, site.site, loop_,
                                                                  std::move(mqtt_counters)));
+    if (site.homeassistant.enabled) {
+        auto discovery = std::make_unique<features::ha_discovery>(
+            sink_, features::ha::discovery_site{site.homeassistant.prefix, site.site, topics_},
+            site.homeassistant.status_topic, loop_, discovery_settings(site.controllers));
+        discovery_ = discovery.get();
+        features_.push_back(std::move(discovery));
+    }
+}
+
+void gateway::broker_connected() {
+    if (discovery_)
+        discovery_->broker_connected();
 }
 
 gateway::~gateway() = default;
@@ -66,6 +99,10 @@ void gateway::stop() {
 void gateway::reload(const config::site_config& site) {
     if (site.site != site_.site || site.mqtt != site_.mqtt)
         spdlog::warn("reload: site and mqtt settings take effect after a restart");
+    if (site.homeassistant != site_.homeassistant)
+        spdlog::warn("reload: homeassistant settings take effect after a restart");
+    if (discovery_)
+        discovery_->reload(discovery_settings(site.controllers));
     std::vector<std::string> gone;
     for (const auto& [name, session] : sessions_) {
         const auto& wanted = site.controllers;

@@ -6,6 +6,7 @@
 #include "gateway/features/availability.hpp"
 #include "gateway/features/feature.hpp"
 #include "gateway/features/gateway_info.hpp"
+#include "gateway/features/ha_discovery.hpp"
 #include "gateway/features/topic_scheme.hpp"
 #include "gateway/mqtt/sink.hpp"
 #include "gateway/protocol/clock.hpp"
@@ -32,6 +33,9 @@ public:
     // restart, unchanged ones keep their WebSocket. Broker and site settings need a restart.
     void reload(const config::site_config& site);
 
+    // The broker connection came up (each time): features that announce themselves do so again.
+    void broker_connected();
+
     std::size_t controllers_live() const { return availability_->live_count(); }
     std::size_t controllers_total() const { return sessions_.size(); }
 
@@ -46,6 +50,7 @@ private:
     features::topic_scheme topics_;
     protocol::steady_clock clock_;
     features::availability* availability_ = nullptr;
+    features::ha_discovery* discovery_ = nullptr; // only with homeassistant.enabled
     std::vector<std::unique_ptr<features::feature>> features_;
     std::map<std::string, std::shared_ptr<session::controller_session>, std::less<>> sessions_;
 };

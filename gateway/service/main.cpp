@@ -37,6 +37,10 @@ public:
                 stop(signal);
         });
         wait_for_reload();
+        sink_.on_connection_change = [this](bool up) {
+            if (up)
+                bridge_.broker_connected();
+        };
         sink_.start();
         bridge_.start();
         notifier_.ready();
