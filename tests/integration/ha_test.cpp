@@ -19,24 +19,11 @@ const std::string ballroom_config = "homeassistant/device/mosaic_009061/config";
 const std::string gateway_config = "homeassistant/device/mosaic_gw_hotel/config";
 
 std::string site_yaml(const mosquitto& broker, const sim_process& sim, bool with_ballroom = true) {
-    std::string yaml = "site: hotel\n"
-                       "mqtt:\n"
-                       "  url: " +
-                       broker.url() +
-                       "\n"
-                       "controllers:\n"
-                       "  - name: lobby\n"
-                       "    url: " +
-                       sim.url(0) + "\n";
+    std::string yaml = "site: hotel\nmqtt:\n  url: " + broker.url() + "\ncontrollers:\n";
+    yaml += "  - name: lobby\n    url: " + sim.url(0) + "\n";
     if (with_ballroom)
-        yaml += "  - name: ballroom\n"
-                "    url: " +
-                sim.url(1) +
-                "\n"
-                "    read_only: true\n";
-    return yaml + "homeassistant: { enabled: true }\n"
-                  "logging:\n"
-                  "  level: debug\n";
+        yaml += "  - name: ballroom\n    url: " + sim.url(1) + "\n    read_only: true\n";
+    return yaml + "homeassistant: { enabled: true }\nlogging:\n  level: debug\n";
 }
 
 rapidjson::Document parse(const std::string& text) {
