@@ -194,8 +194,8 @@ void ha_discovery::on_status(const mqtt::inbound_message& message) {
 }
 
 void ha_discovery::on_config_seen(const mqtt::inbound_message& message) {
-    // Only what the broker kept from before: live messages are this gateway's own or another
-    // writer's current ones.
+    // Only retained configs matter: they are what Home Assistant reads when it starts. An empty
+    // one is already cleared.
     if (!message.retained || message.payload.empty() || !running_)
         return;
     rapidjson::Document doc;
