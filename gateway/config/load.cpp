@@ -12,8 +12,8 @@
 namespace mg::config {
 namespace {
 
-constexpr std::array<std::string_view, 5> top_keys{"site", "mqtt", "controllers", "homeassistant",
-                                                   "logging"};
+constexpr std::array<std::string_view, 6> top_keys{"site",          "mqtt",    "controllers",
+                                                   "homeassistant", "metrics", "logging"};
 constexpr std::array<std::string_view, 1> logging_keys{"level"};
 constexpr std::array<std::string_view, 5> log_levels{"trace", "debug", "info", "warn", "error"};
 
@@ -93,6 +93,8 @@ site_config parse_site_config(std::string_view yaml, const std::string& file_nam
     config.controllers = read_controllers(in, map.require("controllers"));
     if (const auto homeassistant = map.get("homeassistant"))
         config.homeassistant = detail::read_homeassistant(in, *homeassistant);
+    if (const auto metrics = map.get("metrics"))
+        config.metrics = detail::read_metrics(in, *metrics);
     if (const auto logging = map.get("logging"))
         config.logging = read_logging(in, *logging);
     return config;

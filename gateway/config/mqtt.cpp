@@ -2,6 +2,7 @@
 #include "gateway/config/sections.hpp"
 #include "gateway/config/url.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <stdexcept>
@@ -14,15 +15,40 @@ constexpr std::array<std::string_view, 10> mqtt_keys{
     "base_topic", "qos",       "protocol", "tls",      "buffer_messages"};
 constexpr std::array<std::string_view, 4> tls_keys{"ca_file", "cert_file", "key_file", "verify"};
 
-void read_url(const reader& in, const field& f, mqtt_settings& out) {
-    out.url = in.non_empty_text(f);
+url_parts read_one_url(const reader& in, const field& f) {
     try {
-        const auto url = parse_url(out.url, url_kind::broker);
-        out.secure = url.secure;
-        out.host = url.host;
-        out.port = url.port;
+        return parse_url(in.non_empty_text(f), url_kind::broker);
     } catch (const std::invalid_argument& e) {
         in.fail(f, e.what());
+    }
+}
+
+// One URL, or a list of them for failover (CONTRACT section 7): one scheme for all, since the
+// tls settings apply to every broker.
+void read_url(const reader& in, const field& f, mqtt_settings& out) {
+    std::vector<field> urls;
+    if (f.node.IsSequence()) {
+        urls = in.items(f, "a broker URL or a list of them");
+        if (urls.empty())
+            in.fail(f, "expected at least one broker URL");
+    } else {
+        urls.push_back(f);
+    }
+    out.brokers.clear();
+    for (const auto& item : urls) {
+        const auto url = read_one_url(in, item);
+        if (out.brokers.empty()) {
+            out.url = in.text(item);
+            out.secure = url.secure;
+            out.host = url.host;
+            out.port = url.port;
+        } else if (url.secure != out.secure) {
+            in.fail(item, "every broker in the list must use the same scheme as the first");
+        }
+        const broker_address address{url.host, url.port};
+        if (std::find(out.brokers.begin(), out.brokers.end(), address) != out.brokers.end())
+            in.fail(item, "this broker is already in the list");
+        out.brokers.push_back(address);
     }
 }
 

@@ -11,6 +11,9 @@ namespace mg::config::detail {
 
 mqtt_settings read_mqtt(const reader& in, const field& f, const std::string& site);
 
+// metrics: { listen: ADDRESS:PORT }
+metrics_settings read_metrics(const reader& in, const field& f);
+
 // earlier: the controllers read so far, so that a repeated name is reported where it repeats.
 controller_settings read_controller(const reader& in, const field& f,
                                     const std::vector<controller_settings>& earlier);

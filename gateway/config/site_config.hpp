@@ -21,12 +21,22 @@ struct mqtt_tls {
     bool operator==(const mqtt_tls&) const = default;
 };
 
+// One broker of mqtt.url.
+struct broker_address {
+    std::string host;
+    std::uint16_t port = 1883;
+    bool operator==(const broker_address&) const = default;
+};
+
 struct mqtt_settings {
-    std::string url = "mqtt://127.0.0.1:1883";
-    // Parsed from url.
+    std::string url = "mqtt://127.0.0.1:1883"; // the first broker as written
+    // Parsed from url; every broker of a list shares the scheme.
     bool secure = false;
     std::string host = "127.0.0.1";
     std::uint16_t port = 1883;
+    // Every broker in the order given, the first one included: the client connects to the
+    // first that answers and fails over to the next when the connection is lost.
+    std::vector<broker_address> brokers{{"127.0.0.1", 1883}};
 
     std::string client_id; // default mosaic-gateway-<site>
     std::string username;
@@ -98,11 +108,19 @@ struct logging_settings {
     bool operator==(const logging_settings&) const = default;
 };
 
+// metrics.listen: where /metrics and /healthz are served; absent: not served.
+struct metrics_settings {
+    std::string host; // an IP address literal, IPv6 without brackets
+    std::uint16_t port = 9464;
+    bool operator==(const metrics_settings&) const = default;
+};
+
 struct site_config {
     std::string site;
     mqtt_settings mqtt;
     std::vector<controller_settings> controllers;
     homeassistant_settings homeassistant;
+    std::optional<metrics_settings> metrics;
     logging_settings logging;
     bool operator==(const site_config&) const = default;
 };

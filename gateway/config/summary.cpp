@@ -20,6 +20,11 @@ std::string normalized_url(bool secure, std::string_view insecure_scheme,
 void write_mqtt(std::ostream& out, const mqtt_settings& mqtt, const std::string& site) {
     out << "mqtt:        " << normalized_url(mqtt.secure, "mqtt", "mqtts", mqtt.host, mqtt.port, "")
         << " (MQTT " << (mqtt.protocol == 5 ? "5" : "3.1.1") << ", qos " << mqtt.qos << ")\n";
+    for (std::size_t i = 1; i < mqtt.brokers.size(); ++i)
+        out << "  failover:  "
+            << normalized_url(mqtt.secure, "mqtt", "mqtts", mqtt.brokers[i].host,
+                              mqtt.brokers[i].port, "")
+            << "\n";
     out << "  client id: " << mqtt.client_id << "\n";
     out << "  topics:    " << mqtt.base_topic << "/" << site << "/...\n";
     if (!mqtt.username.empty() || !mqtt.password.empty()) {
@@ -103,6 +108,9 @@ std::string summarize(const site_config& config) {
     for (const auto& controller : config.controllers)
         write_controller(out, controller);
     write_homeassistant(out, config.homeassistant);
+    if (config.metrics)
+        out << "metrics:     http://" << host_for_url(config.metrics->host) << ":"
+            << config.metrics->port << "/metrics and /healthz\n";
     out << "logging:     " << config.logging.level << "\n";
     return out.str();
 }

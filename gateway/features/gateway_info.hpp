@@ -21,6 +21,7 @@ struct mqtt_counters {
     std::uint64_t dropped = 0;
     std::uint64_t reconnects = 0;
     std::size_t buffered = 0;
+    bool connected = false;
 };
 
 class gateway_info final : public feature {

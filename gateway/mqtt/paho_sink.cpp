@@ -67,11 +67,23 @@ std::string v3_connack_text(int rc) {
     return rc >= 1 && rc <= 5 ? texts[rc - 1] : "";
 }
 
-std::string server_uri(const config::mqtt_settings& s) {
-    const bool v6 = s.host.find(':') != std::string::npos;
-    return std::string(s.secure ? "ssl://" : "tcp://") + (v6 ? "[" : "") + s.host +
-           (v6 ? "]" : "") + ":" + std::to_string(s.port);
+std::string server_uri(bool secure, const config::broker_address& b) {
+    const bool v6 = b.host.find(':') != std::string::npos;
+    return std::string(secure ? "ssl://" : "tcp://") + (v6 ? "[" : "") + b.host +
+           (v6 ? "]" : "") + ":" + std::to_string(b.port);
 }
+
+// Paho's own server list does the failover: each connect attempt, the automatic reconnects
+// included, tries the brokers in order and takes the first that answers.
+std::vector<std::string> server_uris(const config::mqtt_settings& s) {
+    std::vector<std::string> out;
+    for (const auto& b : s.brokers)
+        out.push_back(server_uri(s.secure, b));
+    if (out.empty())
+        out.push_back(server_uri(s.secure, {s.host, s.port}));
+    return out;
+}
+
 
 // Paho 1.2 has no accessor for a token's failure text; a completed token rethrows it,
 // message included, from wait() without blocking.
@@ -132,7 +144,7 @@ private:
     void on_result(operation kind, const op_result& result);
     void on_paho_message(const paho::message& message);
 
-    std::string uri_;
+    std::vector<std::string> uris_;
     std::size_t receive_maximum_ = 0;
     // Publish confirmations wait here, run on the loop by collect_confirmations(): waking the
     // loop for each one cost more than the rest of a message's way through the gateway
@@ -200,17 +212,17 @@ void paho_core::listener::relay(const paho::token& tok, bool ok) {
 
 paho_core::paho_core(asio::any_io_executor loop, const config::mqtt_settings& settings,
                      std::string will_topic)
-    : sink_core(std::move(loop), settings, std::move(will_topic)), uri_(server_uri(settings)) {
+    : sink_core(std::move(loop), settings, std::move(will_topic)), uris_(server_uris(settings)) {
     const int version = settings_.protocol == 3 ? MQTTVERSION_3_1_1 : MQTTVERSION_5;
     try {
-        client_ = std::make_unique<paho::async_client>(uri_, settings_.client_id,
+        client_ = std::make_unique<paho::async_client>(uris_.front(), settings_.client_id,
                                                        paho::create_options_builder()
                                                            .mqtt_version(version)
                                                            .max_buffered_messages(paho_buffer)
                                                            .finalize(),
                                                        nullptr);
     } catch (const paho::exception& e) {
-        throw std::invalid_argument("mqtt: cannot use broker " + uri_ + ": " + e.what());
+        throw std::invalid_argument("mqtt: cannot use broker " + uris_.front() + ": " + e.what());
     }
 }
 
@@ -272,6 +284,8 @@ paho::connect_options paho_core::connect_options() const {
         .keep_alive_interval(keep_alive)
         .connect_timeout(connect_timeout)
         .will(paho::will_options(will_topic_, std::string("offline"), settings_.qos, true));
+    if (uris_.size() > 1)
+        b.servers(std::make_shared<paho::string_collection>(uris_));
     if (!settings_.username.empty())
         b.user_name(settings_.username);
     if (!settings_.password.empty())

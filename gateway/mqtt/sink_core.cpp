@@ -19,6 +19,19 @@ constexpr auto pump_retry = 100ms;
 constexpr auto stop_grace = 500ms;
 
 constexpr std::string_view online_payload = "online";
+
+std::string broker_names(const config::mqtt_settings& s) {
+    if (s.brokers.size() <= 1)
+        return s.host + ":" + std::to_string(s.port);
+    std::string names = "one of ";
+    for (std::size_t i = 0; i < s.brokers.size(); ++i) {
+        const auto& b = s.brokers[i];
+        const bool v6 = b.host.find(':') != std::string::npos;
+        names += (i ? ", " : "") + (v6 ? "[" + b.host + "]" : b.host) + ":" +
+                 std::to_string(b.port);
+    }
+    return names;
+}
 constexpr std::string_view offline_payload = "offline";
 
 } // namespace
@@ -26,6 +39,7 @@ constexpr std::string_view offline_payload = "offline";
 sink_core::sink_core(asio::any_io_executor loop, const config::mqtt_settings& settings,
                      std::string will_topic)
     : loop_(loop), settings_(settings), will_topic_(std::move(will_topic)),
+      broker_(broker_names(settings)),
       delivery_(settings.buffer_messages,
                 {[this](const outbound_message& m, std::uint64_t seq) { return send_now(m, seq); },
                  [this] { schedule_pump(); }}),
@@ -92,8 +106,8 @@ void sink_core::on_connected(std::size_t window) {
         ++reconnects_;
     ever_connected_ = true;
     last_report_.clear();
-    spdlog::info("mqtt: connected to {}:{} as {} (MQTT {})", settings_.host, settings_.port,
-                 settings_.client_id, settings_.protocol == 3 ? "3.1.1" : "5");
+    spdlog::info("mqtt: connected to {} as {} (MQTT {})", broker_, settings_.client_id,
+                 settings_.protocol == 3 ? "3.1.1" : "5");
     for (const auto& r : router_.routes()) {
         if (r.handler)
             subscribe_now(r.filter);
@@ -106,8 +120,8 @@ void sink_core::on_connected(std::size_t window) {
 
 void sink_core::on_connect_failed(const std::string& why) {
     if (!stopping_)
-        report(spdlog::level::err, "mqtt: cannot connect to " + settings_.host + ":" +
-                                       std::to_string(settings_.port) + ": " + why);
+        report(spdlog::level::err,
+               "mqtt: cannot connect to " + broker_ + ": " + why);
 }
 
 void sink_core::on_connection_lost(const std::string& why) {
@@ -117,9 +131,8 @@ void sink_core::on_connection_lost(const std::string& why) {
     collect_confirmations(false);
     pump_timer_.cancel();
     delivery_.link_down();
-    report(spdlog::level::warn, "mqtt: connection to " + settings_.host + ":" +
-                                    std::to_string(settings_.port) + " lost" +
-                                    (why.empty() ? "" : ": " + why));
+    report(spdlog::level::warn,
+           "mqtt: connection to " + broker_ + " lost" + (why.empty() ? "" : ": " + why));
     notify(false);
 }
 

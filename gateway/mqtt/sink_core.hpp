@@ -100,6 +100,9 @@ protected:
     config::mqtt_settings settings_;
     std::string will_topic_;
     bool stopping_ = false;
+    // The broker, or the brokers of a failover list, for the log. Paho does not say which
+    // one of a list an automatic reconnect reached.
+    std::string broker_;
 
 private:
     void connect();

@@ -131,6 +131,8 @@ public:
     link_state state() const { return state_; }
     const std::string& token() const { return token_; }
     std::uint64_t reconnects() const { return reconnects_; }
+    // When the last frame arrived, or the WebSocket opened; zero before it ever did.
+    time_point last_received() const { return last_received_; }
 
 private:
     struct pending_request {

@@ -30,12 +30,16 @@ discovery_settings(const std::vector<config::controller_settings>& controllers) 
 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
                  mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
-    : loop_(loop), site_(site), sink_(sink), topics_(site.mqtt.base_topic, site.site) {
+    : loop_(loop), site_(site), sink_(sink), topics_(site.mqtt.base_topic, site.site),
+      mqtt_counters_(mqtt_counters) {
     auto availability = std::make_unique<features::availability>(sink_, topics_);
     availability_ = availability.get();
     features_.push_back(std::move(availability));
     features_.push_back(std::make_unique<features::state_topics>(sink_, topics_));
     features_.push_back(std::make_unique<features::on_demand>(sink_, topics_));
+    auto counters = std::make_unique<features::metrics_counters>();
+    counters_ = counters.get();
+    features_.push_back(std::move(counters));
     features_.push_back(std::make_unique<features::gateway_info>(sink_, topics_, site.site, loop_,
                                                                  std::move(mqtt_counters)));
     if (site.homeassistant.enabled) {
@@ -87,6 +91,37 @@ void gateway::remove_controller(const std::string& name) {
 void gateway::dispatch(session::controller_session& from, const protocol::link_event& event) {
     for (auto& f : features_)
         f->on_event(from, event);
+}
+
+features::metrics_snapshot gateway::snapshot() {
+    const auto now = clock_.now();
+    samples_.resize(sessions_.size());
+    auto sample = samples_.begin();
+    for (const auto& [name, session] : sessions_) {
+        const auto& counted = counters_->of(name);
+        sample->name = name;
+        sample->state = protocol::to_string(session->state());
+        sample->up = session->state() == protocol::link_state::live;
+        sample->messages_in = counted.messages_in;
+        sample->commands = counted.commands;
+        sample->reconnects = session->reconnects();
+        sample->auth_renewals = session->authentications();
+        sample->last_message_age.reset();
+        if (const auto last = session->last_frame(); last != protocol::time_point{})
+            sample->last_message_age = std::chrono::duration<double>(now - last).count();
+        ++sample;
+    }
+    const auto mqtt = mqtt_counters_ ? mqtt_counters_() : features::mqtt_counters{};
+    return {MG_VERSION, site_.site, samples_,
+            {mqtt.connected, mqtt.published, mqtt.dropped, mqtt.reconnects, mqtt.buffered}};
+}
+
+void gateway::write_metrics(std::string& out) {
+    features::write_metrics(out, snapshot());
+}
+
+bool gateway::write_health(std::string& out) {
+    return features::write_health(out, snapshot());
 }
 
 void gateway::stop() {

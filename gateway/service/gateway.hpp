@@ -7,6 +7,8 @@
 #include "gateway/features/feature.hpp"
 #include "gateway/features/gateway_info.hpp"
 #include "gateway/features/ha_discovery.hpp"
+#include "gateway/features/metrics_counters.hpp"
+#include "gateway/features/metrics_text.hpp"
 #include "gateway/features/topic_scheme.hpp"
 #include "gateway/mqtt/sink.hpp"
 #include "gateway/protocol/clock.hpp"
@@ -39,10 +41,16 @@ public:
     std::size_t controllers_live() const { return availability_->live_count(); }
     std::size_t controllers_total() const { return sessions_.size(); }
 
+    // The /metrics exposition and the /healthz report (returns healthy), appended to `out`.
+    void write_metrics(std::string& out);
+    bool write_health(std::string& out);
+
 private:
     void add_controller(const config::controller_settings& settings);
     void remove_controller(const std::string& name);
     void dispatch(session::controller_session& from, const protocol::link_event& event);
+    // The counters as of now; refers to this gateway's sessions until the next call.
+    features::metrics_snapshot snapshot();
 
     boost::asio::any_io_executor loop_;
     config::site_config site_;
@@ -51,6 +59,9 @@ private:
     protocol::steady_clock clock_;
     features::availability* availability_ = nullptr;
     features::ha_discovery* discovery_ = nullptr; // only with homeassistant.enabled
+    features::metrics_counters* counters_ = nullptr;
+    std::function<features::mqtt_counters()> mqtt_counters_;
+    std::vector<features::controller_sample> samples_; // reused by every scrape
     std::vector<std::unique_ptr<features::feature>> features_;
     std::map<std::string, std::shared_ptr<session::controller_session>, std::less<>> sessions_;
 };

@@ -5,12 +5,14 @@
 #include "gateway/service/command_line.hpp"
 #include "gateway/service/gateway.hpp"
 #include "gateway/service/logging.hpp"
+#include "gateway/service/metrics_server.hpp"
 #include "gateway/service/systemd_notifier.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 namespace {
@@ -27,9 +29,16 @@ public:
           bridge_(loop_.get_executor(), site, sink_,
                   [this] {
                       return mg::features::mqtt_counters{sink_.published(), sink_.dropped(),
-                                                         sink_.reconnects(), sink_.buffered()};
+                                                         sink_.reconnects(), sink_.buffered(),
+                                                         sink_.connected()};
                   }),
-          notifier_(loop_.get_executor(), [this] { return status_line(); }) {}
+          notifier_(loop_.get_executor(), [this] { return status_line(); }) {
+        if (site.metrics)
+            metrics_.emplace(loop_.get_executor(), *site.metrics,
+                             mg::service::metrics_server::handlers{
+                                 [this](std::string& out) { bridge_.write_metrics(out); },
+                                 [this](std::string& out) { return bridge_.write_health(out); }});
+    }
 
     int run() {
         stop_signals_.async_wait([this](boost::system::error_code ec, int signal) {
@@ -43,6 +52,8 @@ public:
         };
         sink_.start();
         bridge_.start();
+        if (metrics_)
+            metrics_->start();
         notifier_.ready();
         loop_.run();
         return exit_clean;
@@ -59,6 +70,8 @@ private:
         spdlog::info("signal {}: stopping", signal);
         notifier_.stopping();
         reload_signal_.cancel();
+        if (metrics_)
+            metrics_->stop();
         bridge_.stop();
         sink_.stop([this] { loop_.stop(); });
         // A broker that does not answer must not keep the process from exiting.
@@ -95,6 +108,7 @@ private:
     mg::mqtt::paho_sink sink_;
     mg::service::gateway bridge_;
     mg::service::systemd_notifier notifier_;
+    std::optional<mg::service::metrics_server> metrics_;
     boost::asio::signal_set stop_signals_{loop_, SIGINT, SIGTERM};
     boost::asio::signal_set reload_signal_{loop_, SIGHUP};
     boost::asio::steady_timer shutdown_deadline_{loop_};

@@ -44,6 +44,7 @@ public:
     protocol::link_state state() const { return link_.state(); }
     std::uint64_t reconnects() const { return link_.reconnects(); }
     std::uint64_t authentications() const { return authentications_; }
+    protocol::time_point last_frame() const { return link_.last_received(); }
 
 private:
     void apply(const protocol::link_actions& actions);

@@ -37,6 +37,8 @@ TEST(ExampleFile, IsAValidSiteFile) {
     const auto& ballroom = config.controllers[1];
     EXPECT_EQ(ballroom.host, "192.0.2.21");
     EXPECT_EQ(ballroom.keepalive, 10s);
+    ASSERT_TRUE(config.metrics);
+    EXPECT_EQ(config.metrics->port, 9464);
 }
 
 } // namespace
