@@ -9,7 +9,10 @@
 #   b. latency at fixed moderate rates (p50/p99/max);
 #   c. the ceiling: mqtt-bench-publisher straight to the same broker, same topics and payloads;
 #   d. scale and idle: one gateway with many simulated controllers, time until all are online,
-#      RSS and CPU over an idle window.
+#      RSS and CPU over an idle window;
+#   e. a fleet of sites: many gateway processes of a few controllers each against the one
+#      broker, total CPU, memory and end-to-end latency under a steady flood from every
+#      controller, then an idle window.
 # a, b and c run BENCH_REPEAT times, interleaved; the tables show the median run.
 # Prints a results table and writes it to build/bench-results.md. Everything listens on
 # 127.0.0.1; every process started here is stopped on exit.
@@ -25,6 +28,11 @@
 #   BENCH_REPEAT           runs of each flood and ceiling measurement; the median is shown (3)
 #   BENCH_SCALE            controller counts of the scale runs ("200 1000")
 #   BENCH_IDLE_SECONDS     idle window of the scale runs (15)
+#   BENCH_FLEET_GATEWAYS   gateway processes of the fleet run (50)
+#   BENCH_FLEET_CONTROLLERS  controllers per gateway (20)
+#   BENCH_FLEET_RATE       changes per second from each controller (2)
+#   BENCH_FLEET_SECONDS    length of each controller's flood (30)
+#   BENCH_PARTS            which parts to run, of "flood scale fleet" (all three)
 #   BENCH_SKIP_BUILD       1: use the binaries as they are
 #   BENCH_KEEP             1: keep the work directory with every log and site file
 
@@ -42,6 +50,12 @@ latency_seconds=${BENCH_LATENCY_SECONDS:-5}
 scale_list=${BENCH_SCALE:-"200 1000"}
 repeat=${BENCH_REPEAT:-3}
 idle_seconds=${BENCH_IDLE_SECONDS:-15}
+fleet_gateways=${BENCH_FLEET_GATEWAYS:-50}
+fleet_controllers=${BENCH_FLEET_CONTROLLERS:-20}
+fleet_rate=${BENCH_FLEET_RATE:-2}
+fleet_seconds=${BENCH_FLEET_SECONDS:-30}
+parts=" ${BENCH_PARTS:-flood scale fleet} "
+part() { [[ $parts == *" $1 "* ]]; }
 
 script=run
 # shellcheck source=tests/bench/common.sh
@@ -204,6 +218,7 @@ median_row() {
 # Every measurement runs $repeat times, interleaved so that a slow spell of a shared machine
 # spreads over all of them; the tables show the median run and the range.
 declare -A runs_throughput runs_latency runs_ceiling
+part flood || repeat=0
 for ((rep = 1; rep <= repeat; rep++)); do
     for qos in $qos_list; do
         for r in $rates; do
@@ -222,6 +237,7 @@ for ((rep = 1; rep <= repeat; rep++)); do
     done
 done
 
+part flood || qos_list=""
 for qos in $qos_list; do
     for r in $rates; do
         median_row 5 <<<"${runs_throughput[$qos|$r]%$'\n'}"
@@ -314,10 +330,119 @@ scale_run() {
     log "scale $n: online after $online_s s, RSS $rss kB, idle CPU gateway $gw_cpu%"
 }
 
+part scale || scale_list=""
 for n in $scale_list; do
     log "scale: $n controllers, idle window ${idle_seconds}s"
     scale_run "$n"
 done
+
+# ---------------------------------------------------------------------------------------------
+# e. A fleet of sites: one gateway process per site, every site on the one broker
+
+# Sum over the fleet's gateways of cpu_ticks, or of a /proc status field in kB.
+fleet_ticks() {
+    local pid total=0
+    for pid in "${fleet_pids[@]}"; do
+        total=$((total + $(cpu_ticks "$pid")))
+    done
+    echo "$total"
+}
+fleet_kb() {
+    local pid total=0
+    for pid in "${fleet_pids[@]}"; do
+        total=$((total + $(status_kb "$pid" "$1")))
+    done
+    echo "$total"
+}
+
+declare -a rows_fleet
+fleet_run() {
+    local gateways=$1 per=$2 n=$(($1 * $2)) changes=$((fleet_rate * fleet_seconds))
+    local expected=$((n * changes)) budget=$((fleet_seconds + 120))
+    if ((fd_limit < 4 * n + 500)); then
+        rows_fleet+=("$gateways × $per|skipped: open file limit $fd_limit|||||||||||")
+        return
+    fi
+    # Every controller floods once its gateway subscribes: $fleet_rate changes/s, $changes in
+    # all, over the flood topics group 1-3 and timeline 1-4.
+    start fleet-sim "$bin/mosaic-sim" --controllers "$n" --flood-rate "$fleet_rate" \
+        --flood-count "$changes"
+    local sim_pid=$started
+    wait_line "$work/fleet-sim.out" '"ready":true' 60 || die "fleet: simulator did not start"
+    local -a ports
+    read -r -a ports <<<"$(sed -n 's/.*"ports":\[\([0-9,]*\)\].*/\1/p' \
+        "$work/fleet-sim.out" | tr ',' ' ')"
+
+    start fleet-sub "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos 1 \
+        --topic "fleet/+/+/group/+" --topic "fleet/+/+/timeline/+" --count "$expected" \
+        --warmup "$((expected / 50))" --idle 10 --timeout "$budget"
+    local sub_pid=$started
+    wait_line "$work/fleet-sub.out" '^ready' 10 || die "fleet: subscriber did not start"
+
+    fleet_pids=()
+    local g c site t0 broker_before
+    broker_before=$(cpu_ticks "$broker_pid")
+    t0=$(date +%s%N)
+    for ((g = 0; g < gateways; g++)); do
+        site=site-$g
+        {
+            echo "site: $site"
+            echo "mqtt:"
+            echo "  url: mqtt://127.0.0.1:$broker_port"
+            echo "  base_topic: fleet"
+            echo "controllers:"
+            for ((c = 0; c < per; c++)); do
+                echo "  - name: c$c"
+                echo "    url: ws://127.0.0.1:${ports[g * per + c]}/query"
+            done
+            echo "logging:"
+            echo "  level: warn"
+        } >"$work/fleet-$site.yaml"
+        start "fleet-$site" "$bin/mosaic-gateway" -c "$work/fleet-$site.yaml"
+        fleet_pids+=("$started")
+    done
+    wait_exit "$sub_pid" "$budget" || die "fleet: subscriber did not finish"
+    local busy_ticks broker_ticks rss hwm
+    busy_ticks=$(fleet_ticks)
+    broker_ticks=$(cpu_ticks "$broker_pid")
+    rss=$(fleet_kb VmRSS)
+    hwm=$(fleet_kb VmHWM)
+    local out=$work/fleet-sub.out
+    sed -n '2p' "$out" >"$out.result"
+    log "fleet: $(cat "$out.result")"
+    local received window p50 p99 max
+    received=$(field "$out.result" received)
+    window=$(calc '%.1f' "($(field "$out.result" last_unix_ns) - $t0) / 1e9")
+    p50=$(calc '%.2f' "$(field "$out.result" p50_ms)")
+    p99=$(calc '%.2f' "$(field "$out.result" p99_ms)")
+    max=$(calc '%.1f' "$(field "$out.result" max_ms)")
+
+    # Idle: every flood is over; keep-alives and the periodic temperature poll remain.
+    sleep 5
+    local idle_before
+    idle_before=$(fleet_ticks)
+    sleep "$idle_seconds"
+    local idle_pct
+    idle_pct=$(calc '%.2f' "($(fleet_ticks) - $idle_before) * 100 / $hz / $idle_seconds")
+    local pid
+    for pid in "${fleet_pids[@]}"; do
+        stop "$pid"
+    done
+    stop "$sim_pid"
+
+    local busy_pct us_per_msg
+    busy_pct=$(calc '%.1f' "$busy_ticks * 100 / $hz / $window")
+    local broker_pct
+    broker_pct=$(calc '%.1f' "($broker_ticks - $broker_before) * 100 / $hz / $window")
+    us_per_msg=$(calc '%.1f' "$busy_ticks * 1e6 / $hz / $received")
+    rows_fleet+=("$gateways × $per|$(calc '%.0f' "$received / $window")|$received of $expected|$busy_pct|$us_per_msg|$broker_pct|$idle_pct|$(calc '%.0f' "$rss / 1024")|$(calc '%.0f' "$hwm / 1024")|$(calc '%.2f' "$rss / 1024 / $gateways")|$p50|$p99|$max")
+    log "fleet: gateways busy $busy_pct % of a core, idle $idle_pct %, RSS $rss kB in all"
+}
+
+if part fleet; then
+    log "fleet: $fleet_gateways gateways x $fleet_controllers controllers, $fleet_rate changes/s each for ${fleet_seconds}s"
+    fleet_run "$fleet_gateways" "$fleet_controllers"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # The tables
@@ -408,6 +533,12 @@ flood_header() {
     echo "| controllers | all online after s | gateway RSS MB | gateway peak RSS MB | gateway CPU % of one core | mosquitto CPU % | mosaic-sim CPU % |"
     echo "|---|---|---|---|---|---|---|"
     table_rows "${rows_scale[@]}"
+    echo
+    echo "## A fleet of sites: gateway processes × controllers each, one broker, every controller flooding $fleet_rate changes/s for ${fleet_seconds}s (QoS 1)"
+    echo
+    echo "| sites × controllers | msgs/s through | delivered | all gateways' CPU % of one core, start to last arrival | gateway CPU µs/msg | mosquitto CPU % | all gateways' CPU %, ${idle_seconds}s idle | all gateways' RSS MB | peak RSS MB (sum) | RSS MB per gateway | p50 ms | p99 ms | max ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    table_rows "${rows_fleet[@]}"
     echo
     echo "## Targets"
     echo
