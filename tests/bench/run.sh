@@ -34,12 +34,13 @@
 #   BENCH_FLEET_SECONDS    length of each controller's flood (30)
 #   BENCH_PARTS            which parts to run, of "flood scale fleet" (all three)
 #   BENCH_SKIP_BUILD       1: use the binaries as they are
+#   BENCH_BIN              where the binaries are (build/bin)
 #   BENCH_KEEP             1: keep the work directory with every log and site file
 
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-bin=$repo/build/bin
+bin=${BENCH_BIN:-$repo/build/bin}
 results=$repo/build/bench-results.md
 
 rates=${BENCH_RATES:-"20000 50000 200000"}
