@@ -39,5 +39,13 @@ done
 build/bin/mosaic-gateway -c config/demo.yaml 2>&1 | sed 's/^/[gateway] /' &
 pids+=($!)
 
+cat <<'HELP'
+Control a simulated controller from another terminal while this runs, for example:
+  mosquitto_pub -h 127.0.0.1 -p 18830 -t mosaic/demo/lobby/group/1/set -m 40
+  mosquitto_pub -h 127.0.0.1 -p 18830 -t mosaic/demo/lobby/timeline/1/set -m start
+The new state shows up below on mosaic/demo/lobby/group/1 and mosaic/demo/lobby/timeline/1;
+a refused command on mosaic/demo/lobby/error. README.md lists every command.
+
+HELP
 echo "MQTT traffic on 127.0.0.1:18830 (Ctrl-C to stop):"
 mosquitto_sub -h 127.0.0.1 -p 18830 -t 'mosaic/#' -v

@@ -1,6 +1,7 @@
 #include "gateway/service/gateway.hpp"
 
 #include "gateway/config/url.hpp"
+#include "gateway/features/control.hpp"
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
 
@@ -37,6 +38,11 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
     features_.push_back(std::move(availability));
     features_.push_back(std::make_unique<features::state_topics>(sink_, topics_));
     features_.push_back(std::make_unique<features::on_demand>(sink_, topics_));
+    features_.push_back(
+        std::make_unique<features::control>(sink_, topics_, [this](const session::controller& c) {
+            const auto it = sessions_.find(c.name());
+            return it != sessions_.end() && it->second->settings().read_only;
+        }));
     auto counters = std::make_unique<features::metrics_counters>();
     counters_ = counters.get();
     features_.push_back(std::move(counters));
