@@ -179,7 +179,7 @@ void control_queue::pump() {
         case connection::open:
             in_flight_ = std::move(waiting_.front());
             waiting_.pop_front();
-            actions_.emplace_back(std::in_place_type<control_send>, in_flight_->call);
+            actions_.emplace_back(control_send{in_flight_->call});
             return;
         }
     }
