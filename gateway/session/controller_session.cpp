@@ -216,23 +216,29 @@ void controller_session::close_control() {
 }
 
 void controller_session::authenticate_control() {
+    authenticate_in_budget([self = shared_from_this()](auth_result r) {
+        if (r.kind != auth_result::outcome::token)
+            return self->apply_control(self->control_.on_auth_failed(r.value));
+        self->link_.adopt_token(std::move(r.value));
+        self->apply_control(self->control_.on_authenticated());
+    });
+}
+
+void controller_session::authenticate_in_budget(std::function<void(auth_result)> done) {
     auto slot = budget_.try_take();
     if (!slot) {
-        boost::asio::post(executor_, [self = shared_from_this()] {
-            self->apply_control(self->control_.on_auth_failed(no_slot));
+        boost::asio::post(executor_, [done = std::move(done)] {
+            done({auth_result::outcome::failed, std::string(no_slot)});
         });
         return;
     }
     ++authentications_;
     authenticate(executor_, settings_, tls_context_,
-                 [self = shared_from_this(),
-                  slot = std::make_shared<connection_budget::slot>(std::move(*slot))](
-                     auth_result r) mutable {
-                     slot.reset(); // the authentication connection is closed
-                     if (r.kind != auth_result::outcome::token)
-                         return self->apply_control(self->control_.on_auth_failed(r.value));
-                     self->link_.adopt_token(std::move(r.value));
-                     self->apply_control(self->control_.on_authenticated());
+                 [slot = std::make_shared<connection_budget::slot>(std::move(*slot)),
+                  done = std::move(done)](auth_result r) mutable {
+                     // Its connection is closed: the slot is free for what follows.
+                     slot.reset();
+                     done(std::move(r));
                  });
 }
 
@@ -344,19 +350,7 @@ void controller_session::lost(std::uint64_t generation, std::string why) {
 }
 
 void controller_session::start_authentication() {
-    auto slot = budget_.try_take();
-    if (!slot) {
-        boost::asio::post(executor_, [self = shared_from_this()] {
-            self->apply(self->link_.on_auth_error(no_slot));
-        });
-        return;
-    }
-    ++authentications_;
-    authenticate(executor_, settings_, tls_context_,
-                 [self = shared_from_this(),
-                  slot = std::make_shared<connection_budget::slot>(std::move(*slot))](
-                     auth_result r) mutable {
-        slot.reset(); // closed before the WebSocket asks for its slot
+    authenticate_in_budget([self = shared_from_this()](auth_result r) {
         switch (r.kind) {
         case auth_result::outcome::token:
             self->apply(self->link_.on_authenticated(std::move(r.value)));

@@ -7,6 +7,7 @@
 #include "gateway/config/site_config.hpp"
 #include "gateway/protocol/control_queue.hpp"
 #include "gateway/protocol/link.hpp"
+#include "gateway/session/authenticator.hpp"
 #include "gateway/session/connection_budget.hpp"
 #include "gateway/session/controller.hpp"
 
@@ -65,6 +66,8 @@ private:
     void send_control(const protocol::http_call& call);
     void close_control();
     void authenticate_control();
+    // Authentication on a slot of the budget; `done` runs once its connection is closed.
+    void authenticate_in_budget(std::function<void(auth_result)> done);
 
     boost::asio::any_io_executor executor_;
     config::controller_settings settings_;

@@ -1,5 +1,6 @@
 #include "gateway/protocol/control_queue.hpp"
 
+#include "tests/support/actions.hpp"
 #include "tests/support/manual_clock.hpp"
 
 #include <gtest/gtest.h>
@@ -9,20 +10,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <typename T>
-std::vector<T> all_of(const control_actions& actions) {
-    std::vector<T> found;
-    for (const auto& a : actions) {
-        if (const auto* x = std::get_if<T>(&a))
-            found.push_back(*x);
-    }
-    return found;
-}
-
-template <typename T>
-bool has(const control_actions& actions) {
-    return !all_of<T>(actions).empty();
-}
+using test::all_of;
+using test::has;
 
 // The one result among `actions`; the test fails when there is not exactly one.
 command_result result_of(const control_actions& actions) {

@@ -1,5 +1,6 @@
 #include "gateway/protocol/link.hpp"
 
+#include "tests/support/actions.hpp"
 #include "tests/support/manual_clock.hpp"
 
 #include <gtest/gtest.h>
@@ -9,20 +10,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <typename T>
-std::vector<T> all_of(const link_actions& actions) {
-    std::vector<T> found;
-    for (const auto& a : actions) {
-        if (const auto* x = std::get_if<T>(&a))
-            found.push_back(*x);
-    }
-    return found;
-}
-
-template <typename T>
-bool has(const link_actions& actions) {
-    return !all_of<T>(actions).empty();
-}
+using test::all_of;
+using test::has;
 
 std::vector<std::string> frames(const link_actions& actions) {
     std::vector<std::string> texts;
