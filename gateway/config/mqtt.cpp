@@ -23,7 +23,7 @@ url_parts read_one_url(const reader& in, const field& f) {
     }
 }
 
-// One URL, or a list of them for failover (CONTRACT section 7): one scheme for all, since the
+// One URL, or a list of them for failover (README "Configuration"): one scheme for all, since the
 // tls settings apply to every broker.
 void read_url(const reader& in, const field& f, mqtt_settings& out) {
     std::vector<field> urls;

@@ -16,7 +16,7 @@ namespace protocol = mg::protocol;
 constexpr std::array<std::string_view, 4> poll_keys{"request", "every", "params", "topic"};
 constexpr std::string_view on_connect = "on_connect";
 
-// Topics below a controller that the gateway itself owns (CONTRACT §3).
+// Topics below a controller that the gateway itself owns (README "MQTT topics").
 constexpr std::array<std::string_view, 3> reserved_topics{"status", "connection", "error"};
 
 std::vector<std::string_view> channel_names() {

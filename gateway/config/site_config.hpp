@@ -1,6 +1,6 @@
 #pragma once
-// The typed site configuration (CONTRACT §2). Every field carries its default; the loader fills
-// what the YAML file says and validates it.
+// The typed site configuration (README "Configuration"). Every field carries its default; the
+// loader fills what the YAML file says and validates it.
 
 #include <chrono>
 #include <cstdint>
@@ -95,7 +95,7 @@ struct controller_settings {
     bool operator==(const controller_settings&) const = default;
 };
 
-// Home Assistant MQTT discovery (CONTRACT §6); off unless enabled.
+// Home Assistant MQTT discovery (README "Home Assistant"); off unless enabled.
 struct homeassistant_settings {
     bool enabled = false;
     std::string prefix = "homeassistant";              // discovery prefix HA listens on

@@ -1,6 +1,6 @@
 #pragma once
-// Controller availability: C/status and C/connection (CONTRACT §3). P/gateway/status belongs
-// to the MQTT sink, which owns the will that carries it.
+// Controller availability: C/status and C/connection (README "MQTT topics"). P/gateway/status
+// belongs to the MQTT sink, which owns the will that carries it.
 
 #include "gateway/features/feature.hpp"
 #include "gateway/features/topic_scheme.hpp"

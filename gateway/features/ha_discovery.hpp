@@ -1,5 +1,5 @@
 #pragma once
-// Home Assistant MQTT discovery (CONTRACT §6, README "Home Assistant"): every controller a
+// Home Assistant MQTT discovery (README "Home Assistant"): every controller a
 // device with its groups, timelines, scenes and more as entities, and the gateway a device
 // they hang off.
 //

@@ -38,7 +38,7 @@ bool apply_system(controller_model& m, const rapidjson::Value& data) {
 }
 
 // Numbered objects of a list reply. Objects without a number are skipped, except the All
-// Fixtures group, which carries none (mosaic-api §9.19) and is group 0.
+// Fixtures group, which carries none (docs/protocol.md §5.3) and is group 0.
 bool apply_numbered(std::map<int, std::string>& objects, const rapidjson::Value& data,
                     const char* list, bool is_group, reply_scope scope) {
     const auto* items = member(data, list);
@@ -100,7 +100,7 @@ bool apply_text_slots(controller_model& m, const rapidjson::Value& data, reply_s
 }
 
 // Every number in the flat temperature reply is one sensor; which keys appear depends on the
-// hardware (mosaic-api §5.13).
+// hardware (docs/protocol.md §5.7).
 bool apply_temperature(controller_model& m, const rapidjson::Value& data) {
     if (!data.IsObject())
         return false;

@@ -1,5 +1,5 @@
 #pragma once
-// Fills a controller's discovery model from its request replies (mosaic-api §5), pure.
+// Fills a controller's discovery model from its request replies (docs/protocol.md §5.2), pure.
 
 #include "gateway/features/ha_payload.hpp"
 

@@ -18,7 +18,7 @@ namespace {
 // Home Assistant's text entity refuses a state longer than its `max`, and 255 is its ceiling.
 constexpr int text_max = 255;
 
-// Timeline states that count as on (CONTRACT §6: running, paused, holding).
+// Timeline states that count as on (README "Home Assistant": running, paused, holding).
 constexpr std::string_view timeline_on_states = "('running', 'paused', 'holding_at_end')";
 
 // Event types of the log entity: the level names log entries carry.

@@ -1,5 +1,5 @@
 #pragma once
-// Home Assistant device-based discovery payloads (CONTRACT §6, README "Home Assistant"), pure:
+// Home Assistant device-based discovery payloads (README "Home Assistant"), pure:
 // what a controller's project holds in, the retained config text out.
 //
 // One config per controller at <prefix>/device/mosaic_<serial>/config, one for the gateway at

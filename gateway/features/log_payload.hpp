@@ -1,5 +1,5 @@
 #pragma once
-// The C/log and C/log/history payloads (CONTRACT.md §3).
+// The C/log and C/log/history payloads (README "MQTT topics").
 
 #include "gateway/protocol/log_entry.hpp"
 

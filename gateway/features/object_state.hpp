@@ -1,6 +1,6 @@
 #pragma once
 // Per-object merged state: every attribute ever learnt for an object (from request replies and
-// broadcasts) with the latest value of each laid over the older ones (CONTRACT §3).
+// broadcasts) with the latest value of each laid over the older ones (README "MQTT topics").
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>

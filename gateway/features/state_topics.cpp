@@ -12,7 +12,7 @@
 namespace mg::features {
 namespace {
 
-// The list member of a request reply that holds one kind's objects (mosaic-api §5).
+// The list member of a request reply that holds one kind's objects (docs/protocol.md §5.2).
 struct object_list {
     std::string_view kind;
     const char* member;
@@ -35,7 +35,7 @@ bool one_of(std::string_view value, std::initializer_list<std::string_view> allo
 }
 
 // Broadcast states are checked per channel: the docs once showed a scene message on the
-// timeline page (mosaic-api §9.3), and such a message must not corrupt a timeline.
+// timeline page (docs/protocol.md §5.4), and such a message must not corrupt a timeline.
 bool valid_state(std::string_view kind, const rapidjson::Value& item) {
     const auto* state = member(item, "state");
     if (!state)
@@ -57,7 +57,7 @@ std::string object_key(std::string_view kind, const rapidjson::Value& item) {
     const auto* num = member(item, "num");
     if (num && num->IsInt64())
         return std::to_string(num->GetInt64());
-    // The All Fixtures group carries no number (mosaic-api §9.19).
+    // The All Fixtures group carries no number (docs/protocol.md §5.3).
     if (!num && kind == "group")
         return "0";
     return {};
@@ -86,7 +86,7 @@ void state_topics::on_channel(const std::string& controller, std::string_view ch
         objects(controller, channel,
                 member(data, "content_targets") ? *member(data, "content_targets") : data);
     } else if (channel == "remote_device") {
-        // The list form is documented, one object per change is older (mosaic-api §6.5).
+        // The list form is documented, one object per change is older (docs/protocol.md §5.5).
         const auto* list = member(data, "remote_devices");
         objects(controller, channel, list ? *list : data);
     } else if (channel == "io_module") {
@@ -186,7 +186,7 @@ void state_topics::io_modules(const std::string& controller, const rapidjson::Va
 void state_topics::lua_values(const std::string& controller, const rapidjson::Value& data) {
     if (!data.IsObject())
         return reject(controller, "lua message is not an object");
-    // The value's type varies between firmware (mosaic-api §9.8): publish it as it came.
+    // The value's type varies between firmware (docs/protocol.md §5.6): publish it as it came.
     for (const auto& value : data.GetObject()) {
         const auto key = mqtt::sanitize_segment(string_view_of(value.name));
         sink_.publish_state(topics_.controller(controller, "lua/" + key), to_json(value.value));

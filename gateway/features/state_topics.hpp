@@ -1,7 +1,7 @@
 #pragma once
-// Controller data to retained state topics: per-object merged state for timelines, scenes,
-// groups, content targets, remote devices and IO modules; beacon, Lua values, log entries,
-// request replies, and raw pass-through for channels the bridge does not know (CONTRACT §3).
+// Controller data to retained state topics: per-object merged state for timelines, scenes, groups,
+// content targets, remote devices and IO modules; beacon, Lua values, log entries, request replies,
+// and raw pass-through for channels the bridge does not know (README "MQTT topics").
 
 #include "gateway/features/feature.hpp"
 #include "gateway/features/object_state.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The sink's delivery rules without the client library (CONTRACT §4 rule 7): what goes out now,
+// The sink's delivery rules without the client library: what goes out now,
 // what waits, and in which order it goes out when the broker is back. The sink feeds it
 // connection events and confirmations; it hands messages to the client through `send`.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// What the sink holds for the broker (CONTRACT §4 rule 7): the retained cache, which both
+// What the sink holds for the broker: the retained cache, which both
 // suppresses repeats and is the source for republishing after a reconnect, and the events held
 // while the broker is away. Pure: no clock, no I/O, no threads.
 

@@ -7,7 +7,7 @@
 // Publish confirmations are posted to a queue the loop takes in whenever it publishes, and wake
 // it only while messages wait for one: most confirmations then cost no wake-up of their own.
 //
-// Delivery (CONTRACT §4 rule 7): while the broker is away, state is coalesced per topic and
+// Delivery: while the broker is away, state is coalesced per topic and
 // events are held in order up to `buffer_messages`. On every (re)connect the sink subscribes
 // again, then republishes every retained topic (the broker may have restarted without
 // persistence) and the held events, with at most a window of messages inside Paho at a time.

@@ -7,7 +7,7 @@
 
 namespace mg::mqtt {
 
-// Makes a name safe as one topic level (CONTRACT §3): `/`, `+`, `#` and control characters
+// Makes a name safe as one topic level (README "MQTT topics"): `/`, `+`, `#` and control characters
 // become `_`, so a name can neither add levels nor turn into a wildcard. An empty name becomes
 // `_` because an empty level would make two different names collide with their parent.
 std::string sanitize_segment(std::string_view name);

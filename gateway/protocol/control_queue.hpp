@@ -1,5 +1,5 @@
 #pragma once
-// The control commands of one controller, free of I/O (CONTRACT §5).
+// The control commands of one controller, free of I/O (docs/protocol.md §8).
 //
 // Commands travel over the controller's HTTP API on at most one connection beside the
 // WebSocket: opened on the first command, reused while commands flow, closed after a few idle

@@ -1,6 +1,6 @@
 #pragma once
 // Parsing of what the controller sends: one text or binary WebSocket frame at a time.
-// The envelope varies between channels (mosaic-api §9.1), so this only extracts what is
+// The envelope varies between channels (docs/protocol.md §4.5), so this only extracts what is
 // there; the link decides what a frame means given the requests it has pending.
 
 #include <cstdint>

@@ -14,7 +14,7 @@ namespace mg::protocol {
 // Deeper than anything a controller documents (a remote device's physical devices sit at
 // depth 5; Lua tables pushed to the web may nest further).
 inline constexpr std::size_t max_frame_depth = 64;
-// Inbound MQTT payloads (CONTRACT: `/get` and `/set`).
+// Inbound MQTT payloads, `/get` and `/set` (README "MQTT topics").
 inline constexpr std::size_t max_payload_depth = 32;
 inline constexpr std::size_t max_payload_bytes = 4096;
 

@@ -8,11 +8,11 @@
 namespace mg::protocol {
 namespace {
 
-// CONTRACT §4.3: wrong credentials are retried no sooner than a minute later.
+// docs/protocol.md §2.3: wrong credentials are retried no sooner than a minute later.
 constexpr duration auth_retry_floor = std::chrono::seconds(60);
-// CONTRACT §4.6: a session that stayed up this long resets the backoff.
+// A session that stayed up this long resets the backoff.
 constexpr duration healthy_session = std::chrono::seconds(60);
-// CONTRACT §4.4: this many silent keep-alive periods mean the peer is gone.
+// docs/protocol.md §3.5: this many silent keep-alive periods mean the peer is gone.
 constexpr int silent_periods = 3;
 
 } // namespace
@@ -67,7 +67,7 @@ link::link(link_settings settings, const clock& clock)
     poll_due_.resize(settings_.polls.size());
 }
 
-// Whatever changed while the WebSocket was down must not stay stale (CONTRACT §4.8), so every
+// Whatever changed while the WebSocket was down must not stay stale (docs/protocol.md §6), so every
 // subscribed channel that can also be requested is read again on each connect, unless a poll
 // already reads all of it. Beacon, Lua values and the log cannot be read back this way.
 void link::add_state_requests() {
@@ -165,8 +165,8 @@ void link::went_live() {
     set_state(link_state::live);
 }
 
-// Subscriptions are per connection (mosaic-api §3), so every new socket, and every controller
-// restart seen through a new session key, starts the session again.
+// Subscriptions are per connection (docs/protocol.md §3.6), so every new socket, and every
+// controller restart seen through a new session key, starts the session again.
 void link::start_session() {
     for (const auto& channel : settings_.channels)
         actions_.push_back(send_frame{subscribe_message(channel, token_)});
@@ -244,7 +244,7 @@ void link::handle_message(const frame& f) {
             if (auto it = pending_.find(*f.id); it != pending_.end() && it->second.name == name)
                 return deliver(it, data);
         }
-        // Change messages of some channels arrive dressed as replies (mosaic-api §9.1).
+        // Change messages of some channels arrive dressed as replies (docs/protocol.md §4.5).
         if (subscribed(name)) {
             actions_.push_back(channel_message{name, data});
             return;
@@ -337,7 +337,7 @@ link_actions link::on_timeout() {
     const auto silence_limit = settings_.keepalive * silent_periods;
     if (now - last_received_ >= silence_limit) {
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(silence_limit);
-        // Dead means gone (CONTRACT §4.9): torn down now, replaced after the usual backoff.
+        // Dead means gone (docs/protocol.md §3.5): torn down now, replaced after the usual backoff.
         auto reason = "no frame from controller for " + std::to_string(seconds.count()) + "s";
         actions_.push_back(close_socket{reason, false});
         socket_closed(reason);

@@ -1,5 +1,5 @@
 #pragma once
-// The per-controller protocol state machine, free of I/O (CONTRACT §4).
+// The per-controller protocol state machine, free of I/O (docs/protocol.md §1-§3 and §6).
 //
 // The session feeds it what happened (socket opened, frame received, time passed, socket
 // closed, authentication result) and carries out the actions it returns, in order. Actions

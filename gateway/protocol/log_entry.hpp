@@ -1,5 +1,5 @@
 #pragma once
-// The packed log entry format carried in `data.log` (mosaic-api.md §7), both directions.
+// The packed log entry format carried in `data.log` (docs/protocol.md §7), both directions.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The command line of mosaic-gateway (CONTRACT §1).
+// The command line of mosaic-gateway (README "Command line").
 
 #include <optional>
 #include <string>

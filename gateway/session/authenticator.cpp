@@ -11,7 +11,7 @@ namespace mg::session {
 namespace {
 
 // `user_field` is "username" as documented, or "user" as older firmware and the guide's own
-// login form spell it (mosaic-api §2.1).
+// login form spell it (docs/protocol.md §2.2).
 std::string credentials_body(const config::controller_settings& target, const char* user_field) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

@@ -1,5 +1,5 @@
 #pragma once
-// One-shot `POST /authenticate` (mosaic-api §2.1): one TCP connection, one request, closed.
+// One-shot `POST /authenticate` (docs/protocol.md §2.2): one TCP connection, one request, closed.
 
 #include "gateway/config/site_config.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The budget of TCP connections to one controller (max_connections, CONTRACT §4.2). A
+// The budget of TCP connections to one controller (max_connections, docs/protocol.md §1.2). A
 // controller serves only 8 or 16 HTTP connections, its own web interface included, so
 // authentication, the WebSocket and control all take a slot before they connect and give it
 // back when their socket is closed.

@@ -191,7 +191,7 @@ void controller_session::send_control(const protocol::http_call& call) {
                 ec == beast::error::timeout ? "no answer within request_timeout"
                                             : "connection lost: " + ec.message()));
         }
-        // A body may carry a fresh token: one session, one token (mosaic-api §2.2).
+        // A body may carry a fresh token: one session, one token (docs/protocol.md §2.5).
         rapidjson::Document body;
         if (protocol::parse_bounded(body, response.body(), protocol::max_frame_depth) &&
             body.IsObject()) {
@@ -269,7 +269,7 @@ void controller_session::on_timer(boost::system::error_code ec) {
 }
 
 void controller_session::open_socket() {
-    // CONTRACT §4.1: the previous socket is gone before a new one is opened.
+    // docs/protocol.md §1.3: the previous socket is gone before a new one is opened.
     if (connection_)
         connection_->abort();
     connection_slot_.reset();

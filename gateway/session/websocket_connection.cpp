@@ -14,7 +14,7 @@ namespace {
 // logs, 512-channel universes) are far smaller.
 constexpr std::size_t max_frame_bytes = 8 * 1024 * 1024;
 // A controller that answers at all answers a close within a round trip; one that does not
-// must not hold the next connection back (CONTRACT §4.5 wants a new session within 2 s).
+// must not hold the next connection back (a new session within 2 s, docs/protocol.md §3.3).
 constexpr std::chrono::milliseconds close_timeout{500};
 
 } // namespace
@@ -58,8 +58,8 @@ void websocket_connection::open(done_handler done) {
 }
 
 void websocket_connection::upgrade(done_handler done) {
-    // The keep-alive of the protocol detects dead peers (CONTRACT §4.4), so Beast's own idle
-    // timer stays off; its handshake timer bounds the upgrade, and close() shortens it.
+    // The keep-alive of the protocol detects dead peers (docs/protocol.md §3.5), so Beast's own
+    // idle timer stays off; its handshake timer bounds the upgrade, and close() shortens it.
     std::visit(
         [&](auto& ws) {
             auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);

@@ -1,5 +1,5 @@
 #pragma once
-// Reply data for the requests whose answers do not follow the show's state (mosaic-api.md §5).
+// Reply data for the requests whose answers do not follow the show's state (docs/protocol.md §5).
 
 #include "gateway/sim/num_filter.hpp"
 #include "gateway/sim/project_objects.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // The show a simulated controller plays: its objects, their state, and the JSON a real controller
-// sends for them (mosaic-api.md §5 and §6, quirks included).
+// sends for them (docs/protocol.md §4.5 and §5, quirks included).
 
 #include "gateway/protocol/log_entry.hpp"
 #include "gateway/sim/project_objects.hpp"

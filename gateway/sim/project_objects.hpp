@@ -1,5 +1,5 @@
 #pragma once
-// The objects of a simulated show and their JSON as request replies carry it (mosaic-api.md §5).
+// The objects of a simulated show and their JSON as request replies carry it (docs/protocol.md §5).
 
 #include "gateway/protocol/log_entry.hpp"
 #include "gateway/sim/num_filter.hpp"

@@ -1,5 +1,6 @@
 #pragma once
-// What a simulated controller does with each frame a WebSocket client sends (mosaic-api.md §2–§4).
+// What a simulated controller does with each frame a WebSocket client sends
+// (docs/protocol.md §2–§4).
 
 #include <cstdint>
 #include <string_view>

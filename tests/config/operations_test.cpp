@@ -1,4 +1,5 @@
-// The operations settings (CONTRACT §7): metrics.listen and a list of broker URLs.
+// The operations settings (README "Metrics and health", "Configuration"): metrics.listen and a
+// list of broker URLs.
 #include "tests/config/fake_environment.hpp"
 
 #include <gtest/gtest.h>

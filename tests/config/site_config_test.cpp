@@ -11,8 +11,8 @@ using namespace std::chrono_literals;
 using testing::fake_environment;
 using testing::minimal_site;
 
-// CONTRACT §2's example with its placeholders filled in. The broker URL is mqtts:// because the
-// example's tls block only makes sense with TLS.
+// The README's configuration example with its placeholders filled in. The broker URL is mqtts://
+// because the example's tls block only makes sense with TLS.
 constexpr std::string_view contract_example = R"(
 site: hotel-east                   # required, [A-Za-z0-9_-]+, a topic segment
 mqtt:

@@ -24,7 +24,7 @@ std::string str(const rapidjson::Value& v, const char* key) {
     return {it->value.GetString(), it->value.GetStringLength()};
 }
 
-// The documented example replies of mosaic-api §5.
+// The vendor's documented example replies (their shapes: docs/protocol.md §5).
 constexpr const char* system_reply =
     R"({"hardware_type":"VLC","channel_capacity":768000,"serial_number":"030208",)"
     R"("memory_total":"6982288 KB","firmware_version":"2.15.0 BETA2","ip_address":"172.20.30.225"})";

@@ -1,4 +1,4 @@
-// Every request's documented reply lands on C/<request>, as received (mosaic-api §5).
+// Every request's documented reply lands on C/<request>, as received (docs/protocol.md §5.2).
 
 #include "gateway/features/state_topics.hpp"
 #include "gateway/protocol/catalogue.hpp"

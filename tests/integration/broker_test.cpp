@@ -1,4 +1,4 @@
-// The broker side: nothing lost while the broker is away, TLS, MQTT 3.1.1 (CONTRACT §4.7).
+// The broker side: nothing lost while the broker is away, TLS, MQTT 3.1.1.
 
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/mqtt_recorder.hpp"

@@ -1,4 +1,4 @@
-// The command line of the real binary (CONTRACT §1).
+// The command line of the real binary (README "Command line").
 
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"

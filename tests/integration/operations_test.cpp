@@ -1,5 +1,5 @@
-// Operations (CONTRACT §7): /metrics and /healthz against a real broker and simulator, and
-// broker failover over a list of URLs.
+// Operations (README "Metrics and health"): /metrics and /healthz against a real broker and
+// simulator, and broker failover over a list of URLs.
 
 #include "tests/support/http_get.hpp"
 #include "tests/support/mosquitto.hpp"

@@ -1,4 +1,5 @@
-// The rules toward each controller (CONTRACT §4), each against a real mosaic-sim.
+// The rules toward each controller (README "Rules toward each controller"), each against a real
+// mosaic-sim.
 
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/mqtt_recorder.hpp"
