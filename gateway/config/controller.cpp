@@ -33,6 +33,9 @@ std::string read_name(const reader& in, const field& f,
     auto name = in.text(f);
     if (!is_identifier(name))
         in.fail(f, "must be a non-empty name of letters, digits, '_' and '-'");
+    if (const auto reserved = reserved_controller_name(name); !reserved.empty())
+        in.fail(f, "'" + name + "' is reserved for the gateway's own topics (<base_topic>/<site>/" +
+                       std::string(reserved) + "/...); choose another name");
     for (std::size_t i = 0; i < earlier.size(); ++i) {
         if (earlier[i].name == name)
             in.fail(f, "duplicate controller name '" + name + "' (also controllers[" +

@@ -1,6 +1,7 @@
 #include "gateway/config/names.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <stdexcept>
 
@@ -25,6 +26,20 @@ bool is_identifier(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
         return std::isalnum(c) || c == '_' || c == '-';
     });
+}
+
+std::string_view reserved_controller_name(std::string_view name) {
+    // P/gateway/status, P/gateway/info and P/gateway/stats are the only site-level topics
+    // that are not a controller's. A new site-level topic adds its first level here.
+    static constexpr std::array<std::string_view, 1> reserved{"gateway"};
+    for (const auto word : reserved) {
+        if (std::equal(name.begin(), name.end(), word.begin(), word.end(),
+                       [](unsigned char a, unsigned char b) {
+                           return std::tolower(a) == std::tolower(b);
+                       }))
+            return word;
+    }
+    return {};
 }
 
 void check_topic_prefix(std::string_view text) {

@@ -1,6 +1,7 @@
 #include "gateway/config/duration.hpp"
 #include "gateway/config/load.hpp"
 #include "gateway/config/url.hpp"
+#include "gateway/config/warnings.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -112,6 +113,8 @@ std::string summarize(const site_config& config) {
         out << "metrics:     http://" << host_for_url(config.metrics->host) << ":"
             << config.metrics->port << "/metrics and /healthz\n";
     out << "logging:     " << config.logging.level << "\n";
+    for (const auto& warning : warnings(config))
+        out << "warning: " << warning << "\n";
     return out.str();
 }
 

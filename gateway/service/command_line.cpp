@@ -14,15 +14,24 @@ bool is_log_level(const std::string& level) {
     return false;
 }
 
+// docs/mosaic-gateway.1 is the manual page of this text: a test keeps their options the same.
 std::string usage_text() {
     return "usage: mosaic-gateway -c FILE [--check] [--log-level LEVEL]\n"
-           "       mosaic-gateway --version\n"
+           "       mosaic-gateway --version | --help\n"
            "\n"
-           "  -c, --config FILE    the site file (YAML)\n"
-           "      --check          validate the site file, print a summary and exit\n"
+           "Bridges Mosaic lighting controllers to MQTT: one process per site file.\n"
+           "\n"
+           "  -c, --config FILE    the site file (YAML) to run, or to check with --check\n"
+           "      --check          validate the site file, print a summary and any warnings,\n"
+           "                       exit 0; on an error print FILE:LINE:COLUMN: error: ...\n"
+           "                       and exit 2\n"
            "      --log-level L    trace, debug, info, warn or error (overrides logging.level)\n"
-           "      --version        print the version and exit\n"
-           "  -h, --help           print this help and exit\n";
+           "  -V, --version        print the version and exit\n"
+           "  -h, --help           print this help and exit\n"
+           "\n"
+           "Signals: SIGHUP reloads the site file; SIGTERM or SIGINT publishes offline and\n"
+           "stops. Exit status: 0 clean stop, 1 fatal runtime error, 2 usage or config error.\n"
+           "Manual: man mosaic-gateway; README: /usr/share/doc/mosaic-gateway/README.md\n";
 }
 
 std::variant<command_line, usage_error> parse_command_line(const std::vector<std::string>& args) {

@@ -1,6 +1,7 @@
 // mosaic-gateway: bridges Mosaic lighting controllers to MQTT.
 
 #include "gateway/config/load.hpp"
+#include "gateway/config/warnings.hpp"
 #include "gateway/mqtt/paho_sink.hpp"
 #include "gateway/service/command_line.hpp"
 #include "gateway/service/gateway.hpp"
@@ -16,6 +17,11 @@
 #include <spdlog/spdlog.h>
 
 namespace {
+
+void log_warnings(const mg::config::site_config& site) {
+    for (const auto& warning : mg::config::warnings(site))
+        spdlog::warn("{}", warning);
+}
 
 constexpr int exit_clean = 0;
 constexpr int exit_runtime_error = 1;
@@ -96,6 +102,7 @@ private:
                 spdlog::set_level(spdlog::level::from_str(site.logging.level));
             bridge_.reload(site);
             spdlog::info("reloaded {}", cli_.config_path);
+            log_warnings(site);
         } catch (const mg::config::config_error& e) {
             spdlog::error("reload failed, keeping the running configuration: {}", e.what());
         }
@@ -150,6 +157,7 @@ int main(int argc, char** argv) {
         mg::service::setup_logging(cli.log_level.value_or(site.logging.level));
         spdlog::info("mosaic-gateway {} for site {}: {} controller(s), broker {}", MG_VERSION,
                      site.site, site.controllers.size(), site.mqtt.url);
+        log_warnings(site);
         gateway_daemon d(cli, site);
         return d.run();
     } catch (const std::exception& e) {

@@ -181,6 +181,13 @@ INSTANTIATE_TEST_SUITE_P(
         error_case{"NameWithSlash", "site: s\ncontrollers:\n  - name: lobby/1\n    url: ws://h\n",
                    "site.yaml:3:11: error: controllers[0].name: must be a non-empty name of "
                    "letters, digits, '_' and '-'"},
+        error_case{"ReservedNameGateway",
+                   "site: s\ncontrollers:\n  - name: gateway\n    url: ws://h\n",
+                   "site.yaml:3:11: error: controllers[0].name: 'gateway' is reserved for the "
+                   "gateway's own topics (<base_topic>/<site>/gateway/...); choose another name"},
+        error_case{"ReservedNameInAnyCase", site_with("  - { name: GateWay, url: ws://h }\n"),
+                   "site.yaml:5:13: error: controllers[1].name: 'GateWay' is reserved for the "
+                   "gateway's own topics (<base_topic>/<site>/gateway/...); choose another name"},
         error_case{"DuplicateName", site_with("  - name: lobby\n    url: ws://127.0.0.1:9001\n"),
                    "site.yaml:5:11: error: controllers[1].name: duplicate controller name "
                    "'lobby' (also controllers[0])"},

@@ -20,6 +20,14 @@ TEST(Names, AcceptsLettersDigitsUnderscoreAndHyphen) {
     EXPECT_FALSE(is_identifier("caf\xc3\xa9"));
 }
 
+TEST(Names, ReservesTheSiteLevelTopicsOfTheGateway) {
+    EXPECT_EQ(reserved_controller_name("gateway"), "gateway");
+    EXPECT_EQ(reserved_controller_name("GATEWAY"), "gateway");
+    EXPECT_EQ(reserved_controller_name("gateway2"), "");
+    EXPECT_EQ(reserved_controller_name("gate"), "");
+    EXPECT_EQ(reserved_controller_name("lobby"), "");
+}
+
 struct topic_case {
     const char* text;
     bool prefix_ok;
