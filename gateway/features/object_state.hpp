@@ -20,6 +20,8 @@ public:
 
     // Drops every object whose key starts with `prefix` (a controller that was removed).
     void forget(std::string_view prefix);
+    // Drops one object (gone from the controller's project).
+    void erase(const std::string& key) { objects_.erase(key); }
 
     std::size_t size() const { return objects_.size(); }
 

@@ -66,7 +66,9 @@ std::string object_key(std::string_view kind, const rapidjson::Value& item) {
 } // namespace
 
 void state_topics::on_controller_removed(session::controller& c) {
-    state_.forget(topics_.controller(c.name()) + "/");
+    const auto prefix = topics_.controller(c.name()) + "/";
+    state_.forget(prefix);
+    std::erase_if(listed_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
 }
 
 void state_topics::on_event(session::controller& c, const protocol::link_event& event) {
@@ -112,22 +114,29 @@ void state_topics::on_reply(const std::string& controller, const protocol::reque
     for (const auto& list : object_lists) {
         if (reply.request == list.kind) {
             if (const auto* items = member(reply.data, list.member))
-                objects(controller, list.kind, *items);
+                objects(controller, list.kind, *items, reply.unfiltered);
             return;
         }
     }
     if (reply.request == "io_module")
-        io_modules(controller, reply.data);
+        io_modules(controller, reply.data, reply.unfiltered);
     else if (reply.request == "lua")
         lua_values(controller, reply.data);
 }
 
 void state_topics::objects(const std::string& controller, std::string_view kind,
-                           const rapidjson::Value& list) {
+                           const rapidjson::Value& list, bool whole) {
     if (!list.IsArray())
         return object(controller, kind, list);
-    for (const auto& item : list.GetArray())
+    std::set<std::string, std::less<>> present;
+    for (const auto& item : list.GetArray()) {
+        // An object refused below (an unknown state, say) still exists on the controller.
+        if (whole && item.IsObject())
+            present.insert(object_key(kind, item));
         object(controller, kind, item);
+    }
+    if (whole)
+        clear_missing(controller, kind, present);
 }
 
 void state_topics::object(const std::string& controller, std::string_view kind,
@@ -139,8 +148,40 @@ void state_topics::object(const std::string& controller, std::string_view kind,
         return reject(controller, std::string(kind) + " object without identity");
     if (!valid_state(kind, item))
         return reject(controller, std::string(kind) + " object with an unknown state");
+    publish_object(controller, kind, key, item);
+}
+
+void state_topics::publish_object(const std::string& controller, std::string_view kind,
+                                  std::string_view key, const rapidjson::Value& item,
+                                  std::string_view extra_key, std::string_view extra_value) {
     const auto& topic = object_topic(controller, kind, key);
-    sink_.publish_state(topic, state_.merge(topic, item));
+    const auto known = state_.size();
+    const auto payload = state_.merge(topic, item, extra_key, extra_value);
+    if (state_.size() != known)
+        listed_[topics_.controller(controller, kind) + "/"].emplace(key);
+    sink_.publish_state(topic, payload);
+}
+
+void state_topics::clear_missing(const std::string& controller, std::string_view kind,
+                                 const std::set<std::string, std::less<>>& present) {
+    const auto list = listed_.find(topics_.controller(controller, kind) + "/");
+    if (list == listed_.end())
+        return;
+    auto& keys = list->second;
+    for (auto key = keys.begin(); key != keys.end();) {
+        // The All Fixtures group always exists, and a controller may leave it out of the list
+        // (it is asked for with num 0): clearing it would only make it flap.
+        if (present.count(*key) || (kind == "group" && *key == "0")) {
+            ++key;
+            continue;
+        }
+        const auto& topic = object_topic(controller, kind, *key);
+        spdlog::info("{}: {} {} is no longer on the controller; clearing {}", controller, kind,
+                     *key, topic);
+        state_.erase(topic);
+        sink_.publish_state(topic, {});
+        key = keys.erase(key);
+    }
 }
 
 // Built in one reused buffer: this runs for every broadcast, the hot path of the bridge.
@@ -156,17 +197,21 @@ const std::string& state_topics::object_topic(const std::string& controller, std
     return topic_;
 }
 
-void state_topics::io_modules(const std::string& controller, const rapidjson::Value& data) {
+void state_topics::io_modules(const std::string& controller, const rapidjson::Value& data,
+                              bool whole) {
     const auto* instances = member(data, "instances");
     if (!instances || !instances->IsArray())
         return reject(controller, "io_module message without instances");
     const auto* modules = member(data, "modules");
+    std::set<std::string, std::less<>> present;
     for (const auto& instance : instances->GetArray()) {
         const auto* id = member(instance, "id");
         if (!id || !id->IsInt64()) {
             reject(controller, "io_module instance without id");
             continue;
         }
+        const auto key = std::to_string(id->GetInt64());
+        present.insert(key);
         std::string_view module_name;
         const auto* module_id = member(instance, "module_id");
         if (modules && modules->IsArray() && module_id) {
@@ -177,10 +222,11 @@ void state_topics::io_modules(const std::string& controller, const rapidjson::Va
                     module_name = string_view_of(*name);
             }
         }
-        const auto& topic = object_topic(controller, "io_module", std::to_string(id->GetInt64()));
-        sink_.publish_state(
-            topic, state_.merge(topic, instance, module_name.empty() ? "" : "module", module_name));
+        publish_object(controller, "io_module", key, instance,
+                       module_name.empty() ? "" : "module", module_name);
     }
+    if (whole)
+        clear_missing(controller, "io_module", present);
 }
 
 void state_topics::lua_values(const std::string& controller, const rapidjson::Value& data) {

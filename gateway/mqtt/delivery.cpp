@@ -30,6 +30,11 @@ bool delivery::publish_state(std::string_view topic, std::string_view payload, b
     return true;
 }
 
+void delivery::clear_states(std::string_view prefix) {
+    for (const auto& topic : queue_.state_topics(prefix))
+        publish_state(topic, {});
+}
+
 bool delivery::publish_event(std::string_view topic, std::string_view payload,
                              std::string_view correlation_data) {
     if (!valid_topic_name(topic)) {

@@ -39,6 +39,9 @@ public:
     // False when the topic is not a valid topic name; nothing is kept then.
     // `always`: sent even when equal to the topic's last payload.
     bool publish_state(std::string_view topic, std::string_view payload, bool always = false);
+    // Publishes an empty retained payload to every state topic under `prefix` that is not
+    // cleared already. The cache keeps the empty value, so a reconnect sends the clear again.
+    void clear_states(std::string_view prefix);
     bool publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {});
     // Records and sends a state at once, past the window and any backlog: the last word before

@@ -59,6 +59,15 @@ const std::string* outbound_queue::state(std::string_view topic) const {
     return entry ? &entry->payload : nullptr;
 }
 
+std::vector<std::string> outbound_queue::state_topics(std::string_view prefix) const {
+    std::vector<std::string> out;
+    for (const auto& entry : states_) {
+        if (entry.topic.starts_with(prefix))
+            out.push_back(entry.topic);
+    }
+    return out;
+}
+
 void outbound_queue::grow_events() {
     const auto slots = std::min(capacity_, std::max(min_ring_slots, events_.size() * 2));
     std::vector<outbound_message> grown;

@@ -44,6 +44,9 @@ public:
     // The latest payload of a state topic, or nullptr when it was never set.
     const std::string* state(std::string_view topic) const;
 
+    // Every state topic starting with `prefix`, in the order they were first seen.
+    std::vector<std::string> state_topics(std::string_view prefix) const;
+
     // Holds an event for later; beyond capacity the oldest held event is dropped and counted.
     void hold_event(std::string_view topic, std::string_view payload,
                     std::string_view correlation_data = {});

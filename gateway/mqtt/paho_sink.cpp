@@ -442,6 +442,9 @@ void paho_sink::stop(std::function<void()> done) {
 void paho_sink::publish_state(std::string_view topic, std::string_view payload, bool always) {
     core_->publish_state(topic, payload, always);
 }
+void paho_sink::clear_states(std::string_view prefix) {
+    core_->clear_states(prefix);
+}
 void paho_sink::publish_event(std::string_view topic, std::string_view payload,
                               std::string_view correlation_data) {
     core_->publish_event(topic, payload, correlation_data);

@@ -52,6 +52,7 @@ public:
 
     void publish_state(std::string_view topic, std::string_view payload,
                        bool always = false) override;
+    void clear_states(std::string_view prefix) override;
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {}) override;
     void subscribe(std::string_view filter, inbound_handler handler) override;

@@ -28,6 +28,10 @@ public:
     virtual void publish_state(std::string_view topic, std::string_view payload,
                                bool always = false) = 0;
 
+    // Clears every retained topic this sink has published whose name starts with `prefix`
+    // (a removed controller's `P/<name>/`), in the order they were first published.
+    virtual void clear_states(std::string_view prefix) = 0;
+
     // A non-retained event (log entries, errors, responses); held in order while the broker
     // is away, up to the configured bound.
     virtual void publish_event(std::string_view topic, std::string_view payload,

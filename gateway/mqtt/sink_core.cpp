@@ -163,6 +163,13 @@ void sink_core::publish_state(std::string_view topic, std::string_view payload, 
     settle();
 }
 
+void sink_core::clear_states(std::string_view prefix) {
+    if (stopping_)
+        return;
+    delivery_.clear_states(prefix);
+    settle();
+}
+
 void sink_core::publish_event(std::string_view topic, std::string_view payload,
                               std::string_view correlation_data) {
     if (stopping_)

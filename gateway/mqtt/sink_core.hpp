@@ -35,6 +35,7 @@ public:
     void start();
     void stop(std::function<void()> done);
     void publish_state(std::string_view topic, std::string_view payload, bool always = false);
+    void clear_states(std::string_view prefix);
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {});
     void subscribe(std::string_view filter, inbound_handler handler);

@@ -266,7 +266,7 @@ void link::deliver(pending_map::iterator it, const rapidjson::Value& data) {
     finished_.push_back(std::move(it->second));
     pending_.erase(it);
     const auto& done = finished_.back();
-    actions_.push_back(request_reply{done.name, done.topic, data, done.tag});
+    actions_.push_back(request_reply{done.name, done.topic, data, done.tag, done.unfiltered});
 }
 
 link::pending_map::iterator link::oldest_pending(std::string_view name) {
@@ -372,6 +372,8 @@ void link::send_request(std::string_view name, std::string_view params_json, std
                             poll,
                             failure::offline,
                             {}};
+    // "" or "{}"; anything else is a member (request_message checks it is a JSON object).
+    request.unfiltered = params_json.find_first_not_of(" \t\r\n{}") == std::string_view::npos;
     const auto id = next_id_++;
     auto text = request_message(name, id, params_json, token_);
     if (text.empty())

@@ -73,6 +73,9 @@ struct request_reply {
     std::string_view topic;
     const rapidjson::Value& data;
     std::uint64_t tag; // 0 for polls and unsolicited replies
+    // The request carried no parameters, so a list in the reply is the controller's whole
+    // list; false after a `num` filter, and for replies the link cannot match to a request.
+    bool unfiltered = false;
 };
 enum class failure { offline, timeout, invalid };
 std::string_view to_string(failure reason);
@@ -143,6 +146,7 @@ private:
         std::optional<std::size_t> poll; // index of the poll that sent it
         failure reason = failure::offline;
         std::string error;
+        bool unfiltered = false; // sent without parameters
     };
     using pending_map = std::map<std::uint64_t, pending_request>;
 

@@ -154,8 +154,17 @@ void gateway::reload(const config::site_config& site) {
             gone.push_back(name);
     }
     for (const auto& name : gone) {
-        spdlog::info("reload: {} stops", name);
+        const bool kept = std::any_of(site.controllers.begin(), site.controllers.end(),
+                                      [&](const auto& c) { return c.name == name; });
+        if (kept) {
+            spdlog::info("reload: {} stops", name);
+            remove_controller(name);
+            continue;
+        }
+        // Gone from the site file: after its offline, nothing of it stays on the broker.
+        spdlog::info("reload: {} stops and its retained topics are cleared", name);
         remove_controller(name);
+        sink_.clear_states(topics_.controller(name) + "/");
     }
     for (const auto& settings : site.controllers) {
         if (!sessions_.count(settings.name)) {

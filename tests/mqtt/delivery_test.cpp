@@ -66,6 +66,41 @@ TEST(Delivery, HoldsEverythingUntilTheLinkComesUp) {
     EXPECT_FALSE(c.sent[1].message.retained);
 }
 
+TEST(Delivery, ClearStatesSendsAnEmptyRetainedPayloadOncePerTopicUnderThePrefix) {
+    fake_client c;
+    auto d = c.make(10);
+    d.link_up(100);
+    d.publish_state("p/a/status", "online");
+    d.publish_state("p/a/timeline/1", "{}");
+    d.publish_state("p/b/status", "online");
+    d.publish_state("p/a/timeline/2", "");
+    c.sent.clear();
+    d.clear_states("p/a/");
+    d.clear_states("p/a/"); // already cleared: nothing more
+    ASSERT_EQ(c.sent.size(), 2u);
+    EXPECT_EQ(c.sent[0].message.topic, "p/a/status");
+    EXPECT_EQ(c.sent[1].message.topic, "p/a/timeline/1");
+    for (const auto& s : c.sent) {
+        EXPECT_TRUE(s.message.retained);
+        EXPECT_EQ(s.message.payload, "");
+    }
+}
+
+TEST(Delivery, AClearMadeWhileTheLinkIsDownGoesOutOnReconnect) {
+    fake_client c;
+    auto d = c.make(10);
+    d.link_up(100);
+    d.publish_state("p/a/status", "online");
+    c.confirm_all(d);
+    d.link_down();
+    c.sent.clear();
+    d.clear_states("p/a/");
+    d.link_up(100);
+    ASSERT_EQ(c.sent.size(), 1u);
+    EXPECT_EQ(c.sent[0].message.topic, "p/a/status");
+    EXPECT_EQ(c.sent[0].message.payload, "");
+}
+
 TEST(Delivery, PublishesDirectlyOnceCaughtUp) {
     fake_client c;
     auto d = c.make(10);

@@ -33,6 +33,18 @@ TEST(OutboundQueue, StartsOfflineAndEmpty) {
     EXPECT_TRUE(q.drain(true).empty());
 }
 
+TEST(OutboundQueue, ListsStateTopicsUnderAPrefixInFirstSeenOrder) {
+    outbound_queue q(10);
+    q.update_state("p/lobby/status", "offline");
+    q.update_state("p/lobby-2/status", "offline");
+    q.update_state("p/lobby/timeline/1", "{}");
+    q.update_state("p/lobby/status", "online");
+    q.hold_event("p/lobby/log", "x");
+    EXPECT_EQ(q.state_topics("p/lobby/"),
+              (std::vector<std::string>{"p/lobby/status", "p/lobby/timeline/1"}));
+    EXPECT_TRUE(q.state_topics("q/").empty());
+}
+
 TEST(OutboundQueue, UnchangedStatePayloadIsSuppressed) {
     outbound_queue q(10);
     q.set_online(true);

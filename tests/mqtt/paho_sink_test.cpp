@@ -321,6 +321,38 @@ protected:
         : PahoSink(mosquitto_options{{"max_queued_messages 0"}, /*persistence=*/true}) {}
 };
 
+TEST_F(PahoSink, ClearedStatesLeaveTheBroker) {
+    make_sink(settings());
+    start_and_wait_connected();
+    mqtt_recorder rec(recorder());
+    on_loop([this] {
+        sink_->publish_state("t/site/lobby/status", "offline");
+        sink_->publish_state("t/site/lobby/timeline/1", "{}");
+        sink_->publish_state("t/site/lobby-2/status", "online");
+        sink_->clear_states("t/site/lobby/");
+    });
+    ASSERT_TRUE(rec.wait_for_payload("t/site/lobby/timeline/1", ""));
+    ASSERT_TRUE(rec.wait_for_payload("t/site/lobby/status", ""));
+    EXPECT_EQ(retained_topics(broker_.paho_uri(), "t/site/#"),
+              std::vector<std::string>{"t/site/lobby-2/status"});
+}
+
+TEST_F(PahoSinkPersistentBroker, AClearMadeWhileTheBrokerIsAwayReachesItOnReconnect) {
+    make_sink(settings());
+    start_and_wait_connected();
+    {
+        mqtt_recorder rec(recorder());
+        on_loop([this] { sink_->publish_state("t/site/gone/status", "online"); });
+        ASSERT_TRUE(rec.wait_for_payload("t/site/gone/status", "online"));
+    }
+    broker_.stop();
+    ASSERT_TRUE(wait_loop([this] { return !sink_->connected(); }));
+    on_loop([this] { sink_->clear_states("t/site/gone/"); });
+    broker_.start(); // remembers "online" from before the outage
+    ASSERT_TRUE(wait_loop([this] { return sink_->connected(); })) << broker_.log();
+    EXPECT_TRUE(wait_retained_cleared(broker_.paho_uri(), "t/site/gone/#").empty());
+}
+
 TEST_F(PahoSinkPersistentBroker, EventsPublishedDuringAnOutageArriveInOrder) {
     // The recorder keeps its session across the restart, so the broker queues what the sink
     // delivers while the recorder is still reconnecting: the test does not race them.

@@ -283,6 +283,26 @@ TEST_F(LinkTest, MatchesRepliesByIdAndReportsTopicAndTag) {
     EXPECT_EQ(replies[0].tag, 0u);
 }
 
+TEST_F(LinkTest, RepliesSayWhetherTheirRequestCarriedParameters) {
+    auto s = basic_settings();
+    s.polls = {};
+    link l(s, clock);
+    go_live(l);
+    l.request("group", "", 1);
+    l.request("group", R"({"num":"1-4"})", 2);
+    l.request("group", " { } ", 3);
+    const auto unfiltered = [&](std::string_view reply) {
+        const auto replies = all_of<request_reply>(l.on_text(reply));
+        EXPECT_EQ(replies.size(), 1u) << reply;
+        return !replies.empty() && replies[0].unfiltered;
+    };
+    EXPECT_TRUE(unfiltered(R"({"request":"group","id":1,"data":{"groups":[]}})"));
+    EXPECT_FALSE(unfiltered(R"({"request":"group","id":2,"data":{"groups":[]}})"));
+    EXPECT_TRUE(unfiltered(R"({"request":"group","id":3,"data":{"groups":[]}})"));
+    // Nothing pending: what was asked is unknown, so the list may be partial.
+    EXPECT_FALSE(unfiltered(R"({"request":"group","data":{"groups":[]}})"));
+}
+
 TEST_F(LinkTest, OnDemandRequestTimesOut) {
     link l(basic_settings(), clock);
     go_live(l);

@@ -271,4 +271,34 @@ void mqtt_recorder::publish(std::string_view topic, std::string_view payload, bo
                                  " not confirmed");
 }
 
+std::vector<std::string> retained_topics(const std::string& uri, const std::string& filter) {
+    // The marker goes below the filter itself: one subscription, so the broker's order holds.
+    if (!filter.ends_with("/#"))
+        throw std::invalid_argument("retained_topics: the filter must end in /#");
+    const auto marker = filter.substr(0, filter.size() - 1) + "mg-test-marker-" +
+                        std::to_string(::getpid()) + "-" + std::to_string(recorder_count++);
+    recorder_options o;
+    o.uri = uri;
+    o.filters = {filter};
+    mqtt_recorder probe(o);
+    probe.publish(marker, "x");
+    if (!probe.wait_for(marker))
+        throw std::runtime_error("retained_topics: the marker never came back");
+    std::vector<std::string> topics;
+    for (const auto& m : probe.messages(filter)) {
+        if (m.retained && !m.payload.empty() && m.topic != marker)
+            topics.push_back(m.topic);
+    }
+    return topics;
+}
+
+std::vector<std::string> wait_retained_cleared(const std::string& uri, const std::string& filter,
+                                               std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto left = retained_topics(uri, filter);
+    while (!left.empty() && std::chrono::steady_clock::now() < deadline)
+        left = retained_topics(uri, filter);
+    return left;
+}
+
 } // namespace mg::test

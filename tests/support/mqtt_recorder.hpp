@@ -110,4 +110,13 @@ private:
     std::unique_ptr<::mqtt::async_client> client_;
 };
 
+// The topics under `filter` (`.../#`) for which the broker at `uri` holds a retained message,
+// as a new subscriber sees them. A marker published below the filter after subscribing bounds
+// the wait: retained messages arrive before it.
+std::vector<std::string> retained_topics(const std::string& uri, const std::string& filter);
+
+// Asks retained_topics() until it is empty or the deadline passes; what is left.
+std::vector<std::string> wait_retained_cleared(const std::string& uri, const std::string& filter,
+                                               std::chrono::milliseconds timeout = 10s);
+
 } // namespace mg::test

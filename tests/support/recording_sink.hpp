@@ -27,6 +27,16 @@ public:
         ++state_publishes[std::string(topic)];
     }
 
+    void clear_states(std::string_view prefix) override {
+        std::vector<std::string> topics;
+        for (const auto& [topic, payload] : states) {
+            if (topic.starts_with(prefix))
+                topics.push_back(topic);
+        }
+        for (const auto& topic : topics)
+            publish_state(topic, {});
+    }
+
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data) override {
         events.push_back({std::string(topic), std::string(payload), std::string(correlation_data)});
