@@ -6,8 +6,10 @@
 # or simply deploy/package.sh. The package installs
 #   /usr/bin/mosaic-gateway, /usr/bin/mosaic-sim
 #   /lib/systemd/system/mosaic-gateway@.service
-#   /etc/mosaic-gateway/example.yaml                    (conffile)
-#   /usr/share/doc/mosaic-gateway/{README.md,copyright,changelog.Debian.gz}
+#   /etc/mosaic-gateway/starter.yaml                    (conffile: a site file to copy)
+#   /usr/share/doc/mosaic-gateway/{README.md,copyright,changelog.gz,changelog.Debian.gz}
+#   /usr/share/doc/mosaic-gateway/examples/example.yaml (every setting, for reference)
+#   /usr/share/man/man1/mosaic-gateway.1.gz
 # The unit and the config live at fixed, absolute places: the unit names
 # /usr/bin/mosaic-gateway and /etc/mosaic-gateway/<site>.yaml.
 
@@ -26,7 +28,8 @@ set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
 install(TARGETS mosaic-gateway mosaic-sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/mosaic-gateway@.service
         DESTINATION /lib/systemd/system)
-install(FILES ${PROJECT_SOURCE_DIR}/config/example.yaml DESTINATION /etc/mosaic-gateway)
+install(FILES ${PROJECT_SOURCE_DIR}/config/starter.yaml DESTINATION /etc/mosaic-gateway)
+install(FILES ${PROJECT_SOURCE_DIR}/config/example.yaml DESTINATION ${MG_PACKAGE_DOCDIR}/examples)
 
 # Debian changelog, compressed without a timestamp in the gzip header. Its date
 # honours SOURCE_DATE_EPOCH for reproducible packages.
@@ -40,23 +43,35 @@ file(CONFIGURE OUTPUT ${MG_PACKAGE_STAGE}/changelog.Debian @ONLY CONTENT
  -- @MG_PACKAGE_MAINTAINER@  @MG_PACKAGE_DATE@
 ")
 find_program(MG_GZIP gzip REQUIRED)
-execute_process(
-  COMMAND ${MG_GZIP} -9 -n -f -k ${MG_PACKAGE_STAGE}/changelog.Debian
-  RESULT_VARIABLE gzip_result)
-if(NOT gzip_result EQUAL 0)
-  message(FATAL_ERROR "gzip of changelog.Debian failed: ${gzip_result}")
-endif()
+# Compresses SOURCE into the stage as NAME.gz, as Debian wants docs and manual pages.
+function(mg_gzip source name)
+  if(NOT source STREQUAL "${MG_PACKAGE_STAGE}/${name}")
+    configure_file(${source} ${MG_PACKAGE_STAGE}/${name} COPYONLY)
+  endif()
+  execute_process(
+    COMMAND ${MG_GZIP} -9 -n -f -k ${MG_PACKAGE_STAGE}/${name}
+    RESULT_VARIABLE gzip_result)
+  if(NOT gzip_result EQUAL 0)
+    message(FATAL_ERROR "gzip of ${name} failed: ${gzip_result}")
+  endif()
+endfunction()
+mg_gzip(${MG_PACKAGE_STAGE}/changelog.Debian changelog.Debian)
+# The upstream changelog and the manual page; configure_file re-runs this when they change.
+mg_gzip(${PROJECT_SOURCE_DIR}/CHANGELOG.md changelog)
+mg_gzip(${PROJECT_SOURCE_DIR}/docs/mosaic-gateway.1 mosaic-gateway.1)
+install(FILES ${MG_PACKAGE_STAGE}/mosaic-gateway.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
 install(FILES
           ${PROJECT_SOURCE_DIR}/README.md
           ${PROJECT_SOURCE_DIR}/packaging/copyright
+          ${MG_PACKAGE_STAGE}/changelog.gz
           ${MG_PACKAGE_STAGE}/changelog.Debian.gz
         DESTINATION ${MG_PACKAGE_DOCDIR})
 
 # Maintainer scripts. With DynamicUser=yes there is no account to create; the
 # scripts only keep a running systemd in step with the package.
 file(CONFIGURE OUTPUT ${MG_PACKAGE_STAGE}/conffiles @ONLY CONTENT
-"/etc/mosaic-gateway/example.yaml
+"/etc/mosaic-gateway/starter.yaml
 ")
 file(CONFIGURE OUTPUT ${MG_PACKAGE_STAGE}/postinst @ONLY CONTENT
 [=[#!/bin/sh

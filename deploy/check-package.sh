@@ -58,17 +58,24 @@ expect /usr/bin/mosaic-gateway -rwxr-xr-x
 expect /usr/bin/mosaic-sim -rwxr-xr-x
 expect /lib/systemd/system/mosaic-gateway@.service -rw-r--r--
 expect /etc/mosaic-gateway drwxr-xr-x
-expect /etc/mosaic-gateway/example.yaml -rw-r--r--
+expect /etc/mosaic-gateway/starter.yaml -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/copyright -rw-r--r--
+expect /usr/share/doc/mosaic-gateway/changelog.gz -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/changelog.Debian.gz -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/README.md -rw-r--r--
+expect /usr/share/doc/mosaic-gateway/examples/example.yaml -rw-r--r--
+expect /usr/share/man/man1/mosaic-gateway.1.gz -rw-r--r--
+# Secrets never ship: the only file in /etc is the starter, which takes passwords from credentials.
+etc_files=$(awk '$1 ~ /^\/etc\/mosaic-gateway\// { print $1 }' "$work/files")
+[ "$etc_files" = /etc/mosaic-gateway/starter.yaml ] && pass "only starter.yaml in /etc/mosaic-gateway" \
+  || fail "files in /etc/mosaic-gateway: $etc_files"
 
 not_root=$(awk '$3 != "root/root" { print $1 }' "$work/files")
 [ -z "$not_root" ] && pass "every entry owned by root/root" || fail "not owned by root: $not_root"
 
 # Anything outside these places (or a parent directory of them) is a stray install rule.
 stray=$(awk '{ print $1 }' "$work/files" | grep -Ev \
-  '^/(etc|lib|lib/systemd|lib/systemd/system|usr|usr/bin|usr/share|usr/share/doc)?$|^/etc/mosaic-gateway(/|$)|^/lib/systemd/system/mosaic-gateway@\.service$|^/usr/bin/mosaic-(gateway|sim)$|^/usr/share/doc/mosaic-gateway(/|$)' \
+  '^/(etc|lib|lib/systemd|lib/systemd/system|usr|usr/bin|usr/share|usr/share/doc|usr/share/man|usr/share/man/man1)?$|^/etc/mosaic-gateway(/|$)|^/lib/systemd/system/mosaic-gateway@\.service$|^/usr/bin/mosaic-(gateway|sim)$|^/usr/share/doc/mosaic-gateway(/|$)|^/usr/share/man/man1/mosaic-gateway\.1\.gz$' \
   || true)
 [ -z "$stray" ] && pass "no files outside the package's places" || fail "unexpected files: $stray"
 
@@ -85,8 +92,8 @@ done
 
 mkdir "$work/control"
 dpkg-deb -e "$deb" "$work/control"
-grep -qx /etc/mosaic-gateway/example.yaml "$work/control/conffiles" 2>/dev/null \
-  && pass "conffile /etc/mosaic-gateway/example.yaml" || fail "example.yaml is not a conffile"
+grep -qx /etc/mosaic-gateway/starter.yaml "$work/control/conffiles" 2>/dev/null \
+  && pass "conffile /etc/mosaic-gateway/starter.yaml" || fail "starter.yaml is not a conffile"
 for script in postinst prerm postrm; do
   if [ -e "$work/control/$script" ]; then
     if [ -x "$work/control/$script" ] && sh -n "$work/control/$script"; then

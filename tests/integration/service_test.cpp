@@ -5,6 +5,7 @@
 #include "tests/support/sim_process.hpp"
 
 #include <csignal>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -61,6 +62,38 @@ std::string site_yaml(const mosquitto& broker, const std::vector<std::pair<std::
     return yaml;
 }
 
+// Replaces every `from` in `text` by `to`.
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+// Runs the ExecReload= lines of the shipped unit in order, as systemd does for `systemctl
+// reload`, on `site_file` and the gateway `main_pid`: the installed paths point at the build,
+// and systemd's substitutions ($MAINPID, $$) are made. The first command that fails fails the
+// reload; returns its exit code, or 0.
+int systemctl_reload(const std::filesystem::path& site_file, pid_t main_pid) {
+    std::ifstream unit(std::string(MG_SOURCE_DIR) + "/systemd/mosaic-gateway@.service");
+    int commands = 0;
+    for (std::string line; std::getline(unit, line);) {
+        if (!line.starts_with("ExecReload="))
+            continue;
+        ++commands;
+        line = line.substr(std::string_view("ExecReload=").size());
+        line = replace_all(line, "/usr/bin/mosaic-gateway", std::string(MG_BIN_DIR) + "/mosaic-gateway");
+        line = replace_all(line, "/etc/mosaic-gateway/%i.yaml", site_file.string());
+        line = replace_all(line, "$MAINPID", std::to_string(main_pid));
+        line = replace_all(line, "$$", "$");
+        // The unit's quoting is the shell's subset, so sh splits the line as systemd would.
+        const auto r = run({"/bin/sh", "-c", line});
+        if (r.exit_code != 0)
+            return r.exit_code;
+    }
+    EXPECT_EQ(commands, 2) << "a check, then SIGHUP";
+    return 0;
+}
+
 class Service : public ::testing::Test {
 protected:
     void SetUp() override { broker.start(); }
@@ -92,7 +125,8 @@ TEST_F(Service, ReloadAppliesTheDifferenceAndKeepsUnchangedConnections) {
     gateway.dir().write("site.yaml", site_yaml(broker, {{"a", sim.url(0)}, {"c", sim.url(2)}}));
     gateway.proc().signal(SIGHUP);
     ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/c/status", "online")) << gateway.log();
-    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/b/status", "offline")) << gateway.log();
+    // Removed: offline, then cleared (see RemovedControllerGoesOfflineThenLeavesNoRetainedTopic).
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/b/status", "")) << gateway.log();
     EXPECT_EQ(sim.wait_counter(1, "ws_current", [](auto v) { return v == 0; }), 0);
     EXPECT_EQ(sim.counter(0, "ws_total"), 1) << "the unchanged controller kept its WebSocket";
     EXPECT_EQ(sim.counter(2, "ws_total"), 1);
@@ -127,6 +161,69 @@ TEST_F(Service, BrokenFileOnReloadKeepsTheRunningConfiguration) {
     EXPECT_TRUE(gateway.proc().running());
     EXPECT_EQ(sim.counter(0, "ws_total"), 1);
     EXPECT_EQ(mqtt.last("mosaic/hotel/a/status")->payload, "online");
+}
+
+TEST_F(Service, ReloadOfTheUnitFailsOnABrokenFileAndTheGatewayKeepsRunning) {
+    sim_process sim({"--controllers", "2"});
+    mqtt_recorder mqtt(broker.paho_uri());
+    gateway_process gateway(site_yaml(broker, {{"a", sim.url(0)}}));
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/a/status", "online")) << gateway.log();
+    const auto site_file = gateway.dir().path() / "site.yaml";
+
+    gateway.dir().write("site.yaml", "site: hotel\ncontrollers:\n  - name: a\n    url: ftp://x\n");
+    EXPECT_EQ(systemctl_reload(site_file, gateway.proc().pid()), 2);
+    // The check failed first, so the gateway was never asked to reload.
+    EXPECT_EQ(gateway.log().find("reload"), std::string::npos) << gateway.log();
+    EXPECT_TRUE(gateway.proc().running());
+    EXPECT_EQ(sim.counter(0, "ws_total"), 1);
+    EXPECT_EQ(mqtt.last("mosaic/hotel/a/status")->payload, "online");
+
+    // A good file passes the check and reaches the gateway.
+    gateway.dir().write("site.yaml", site_yaml(broker, {{"a", sim.url(0)}, {"b", sim.url(1)}}));
+    EXPECT_EQ(systemctl_reload(site_file, gateway.proc().pid()), 0);
+    EXPECT_TRUE(mqtt.wait_for_payload("mosaic/hotel/b/status", "online")) << gateway.log();
+    EXPECT_EQ(sim.counter(0, "ws_total"), 1);
+}
+
+TEST_F(Service, RemovedControllerGoesOfflineThenLeavesNoRetainedTopic) {
+    sim_process sim({"--controllers", "2", "--tick", "0"});
+    mqtt_recorder mqtt(broker.paho_uri());
+    gateway_process gateway(site_yaml(broker, {{"a", sim.url(0)}, {"b", sim.url(1)}}));
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/b/status", "online")) << gateway.log();
+    ASSERT_TRUE(mqtt.wait_for("mosaic/hotel/b/timeline/1")) << gateway.log();
+    ASSERT_TRUE(mqtt.wait_for("mosaic/hotel/b/system")) << gateway.log();
+    ASSERT_FALSE(retained_topics(broker.paho_uri(), "mosaic/hotel/b/#").empty());
+
+    gateway.dir().write("site.yaml", site_yaml(broker, {{"a", sim.url(0)}}));
+    gateway.proc().signal(SIGHUP);
+    EXPECT_EQ(wait_retained_cleared(broker.paho_uri(), "mosaic/hotel/b/#"),
+              std::vector<std::string>{})
+        << gateway.log();
+    // offline went out before the clear.
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/b/status", ""));
+    std::vector<std::string> status;
+    for (const auto& m : mqtt.messages("mosaic/hotel/b/status"))
+        status.push_back(m.payload);
+    ASSERT_GE(status.size(), 3u);
+    EXPECT_EQ(status[status.size() - 2], "offline");
+    // The controller that stays keeps everything.
+    EXPECT_EQ(mqtt.last("mosaic/hotel/a/status")->payload, "online");
+    EXPECT_FALSE(retained_topics(broker.paho_uri(), "mosaic/hotel/a/timeline/#").empty());
+}
+
+TEST_F(Service, WarnsAtStartWhenAPasswordWouldCrossAPlainWebSocket) {
+    sim_process sim({"--user", "gw:s3cr3t-pw"});
+    mqtt_recorder mqtt(broker.paho_uri());
+    gateway_process gateway("site: hotel\nmqtt: { url: '" + broker.url() +
+                            "' }\ncontrollers:\n  - { name: a, url: '" + sim.url() +
+                            "', username: gw, password: s3cr3t-pw }\n");
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/a/status", "online")) << gateway.log();
+    const auto log = gateway.log();
+    EXPECT_NE(log.find("warning controllers[0] a: username and password go to the controller "
+                       "unencrypted over ws://; use a wss:// url"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("s3cr3t-pw"), std::string::npos);
 }
 
 TEST_F(Service, JournalLinesCarryPriorityAndNoTimestamp) {
