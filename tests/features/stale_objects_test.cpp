@@ -6,6 +6,7 @@
 #include "tests/support/recording_sink.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 namespace mg::features {
 namespace {
@@ -22,18 +23,21 @@ std::string timelines(std::initializer_list<int> nums) {
 
 class StaleObjects : public ::testing::Test {
 protected:
-    // Sends a request through the link and answers it, as the controller would.
+    // Sends a request through the link and answers it, with the id the link gave it, as the
+    // controller would.
     void answer(std::string_view request, std::string_view params, const std::string& data) {
         driver.request(request, params, 0);
+        rapidjson::Document sent;
+        sent.Parse(driver.sent.back().c_str());
+        ASSERT_TRUE(sent.IsObject() && sent.HasMember("id"));
         driver.text(R"({"request":")" + std::string(request) + R"(","id":)" +
-                    std::to_string(++id) + R"(,"data":)" + data + "}");
+                    std::to_string(sent["id"].GetUint64()) + R"(,"data":)" + data + "}");
     }
 
     test::recording_sink sink;
     topic_scheme topics{"mosaic", "hotel"};
     state_topics feature{sink, topics};
     test::link_driver driver{{&feature}};
-    int id = 0;
 };
 
 TEST_F(StaleObjects, WholeListReplyClearsObjectsItNoLongerHolds) {
