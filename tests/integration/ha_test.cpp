@@ -207,5 +207,27 @@ TEST_F(HomeAssistant, StartUpClearsThisSitesStaleControllerConfigsOnly) {
     EXPECT_FALSE(kept->payload.empty());
 }
 
+TEST_F(HomeAssistant, TheGroupLightsBrightnessAsHomeAssistantSendsItSetsTheGroupLevel) {
+    mqtt_recorder mqtt(broker.paho_uri());
+    gateway_process gateway(site_yaml(broker, sim, false));
+    const auto config = mqtt.wait_for(lobby_config, [](const auto& m) {
+        return has_component(m, "group_1");
+    });
+    ASSERT_TRUE(config) << gateway.log();
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/lobby/status", "online"));
+    const auto doc = parse(config->payload);
+    const auto& light = doc["components"]["group_1"];
+    // What Home Assistant publishes: with on_command_type brightness, the brightness scaled to
+    // brightness_scale alone on the brightness topic, and payload_off on the command topic.
+    mqtt.publish(light["brightness_command_topic"].GetString(), "63");
+    EXPECT_TRUE(mqtt.wait_for("mosaic/hotel/lobby/group/1", [](const auto& m) {
+        return m.payload.find(R"("level":63)") != std::string::npos;
+    })) << gateway.log();
+    mqtt.publish(light["command_topic"].GetString(), light["payload_off"].GetString());
+    EXPECT_TRUE(mqtt.wait_for("mosaic/hotel/lobby/group/1", [](const auto& m) {
+        return m.payload.find(R"("level":0)") != std::string::npos;
+    })) << gateway.log();
+}
+
 } // namespace
 } // namespace mg::test
