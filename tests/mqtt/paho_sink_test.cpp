@@ -50,6 +50,7 @@ protected:
         s.url = broker_.url();
         s.host = broker_.host();
         s.port = broker_.port();
+        s.brokers = {{s.host, s.port}};
         s.client_id = "mg-sink-" + std::to_string(::getpid()) + "-" +
                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
         s.protocol = protocol;
@@ -629,6 +630,7 @@ protected:
         auto s = settings();
         s.secure = true;
         s.port = port;
+        s.brokers = {{s.host, s.port}};
         s.url = "mqtts://127.0.0.1:" + std::to_string(port);
         s.tls = std::move(tls);
         return s;
