@@ -109,7 +109,12 @@ std::string number_text(const rapidjson::Value& number) {
 }
 
 void write_string(body_writer& w, std::string_view text, std::string_view what) {
-    if (!w.String(text.data(), static_cast<rapidjson::SizeType>(text.size())))
+    // RapidJSON's encoding check reads a multi-byte sequence to its end (up to three bytes)
+    // whatever the length says, so a sequence cut off at the end reads past the text: the
+    // check runs on a copy with room behind it.
+    std::string padded(text);
+    padded.append(4, '\0');
+    if (!w.String(padded.data(), static_cast<rapidjson::SizeType>(text.size())))
         refuse(std::string(what) + " is not valid UTF-8");
 }
 

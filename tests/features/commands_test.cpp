@@ -1,6 +1,7 @@
 #include "gateway/features/commands.hpp"
 
 #include <gtest/gtest.h>
+#include <memory>
 
 namespace mg::features {
 namespace {
@@ -239,6 +240,15 @@ TEST(Commands, DeepNestingWithinTheSizeLimitDoesNotCrash) {
     EXPECT_TRUE(std::holds_alternative<invalid_command>(parse_command("group/1/set", payload, {})));
     EXPECT_TRUE(
         std::holds_alternative<invalid_command>(parse_command("trigger/1/set", payload, {})));
+}
+
+TEST(Commands, ATruncatedUtf8SequenceAtTheEndOfTheBufferIsRefusedWithoutReadingPastIt) {
+    // Found by fuzzing: the payload's bytes end inside a three-byte sequence, and nothing
+    // after them is ours to read.
+    const std::unique_ptr<char[]> bytes(new char[3]{'o', 'k', '\xed'});
+    const auto parsed =
+        parse_command("text_slot/guest/set", std::string_view(bytes.get(), 3), {});
+    ASSERT_TRUE(std::holds_alternative<invalid_command>(parsed));
 }
 
 TEST(Commands, BeaconCallsOnlyWhenTheStateDiffers) {
