@@ -14,8 +14,8 @@ namespace {
 std::string normalized_url(bool secure, std::string_view insecure_scheme,
                            std::string_view secure_scheme, const std::string& host,
                            std::uint16_t port, std::string_view path) {
-    return std::string(secure ? secure_scheme : insecure_scheme) + "://" + host_for_url(host) +
-           ":" + std::to_string(port) + std::string(path);
+    return std::string(secure ? secure_scheme : insecure_scheme) + "://" +
+           host_and_port(host, port) + std::string(path);
 }
 
 void write_mqtt(std::ostream& out, const mqtt_settings& mqtt, const std::string& site) {
@@ -110,8 +110,8 @@ std::string summarize(const site_config& config) {
         write_controller(out, controller);
     write_homeassistant(out, config.homeassistant);
     if (config.metrics)
-        out << "metrics:     http://" << host_for_url(config.metrics->host) << ":"
-            << config.metrics->port << "/metrics and /healthz\n";
+        out << "metrics:     http://" << host_and_port(config.metrics->host, config.metrics->port)
+            << "/metrics and /healthz\n";
     out << "logging:     " << config.logging.level << "\n";
     for (const auto& warning : warnings(config))
         out << "warning: " << warning << "\n";

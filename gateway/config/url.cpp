@@ -144,4 +144,11 @@ std::string host_for_url(std::string_view host) {
     return bracketed;
 }
 
+std::string host_and_port(std::string_view host, std::uint16_t port) {
+    auto out = host_for_url(host);
+    out += ':';
+    out += std::to_string(port);
+    return out;
+}
+
 } // namespace mg::config

@@ -28,4 +28,7 @@ url_parts parse_url(std::string_view text, url_kind kind);
 // The host as it must appear in a URL or a Host header: IPv6 literals get their brackets back.
 std::string host_for_url(std::string_view host);
 
+// `host:port` for logs, URIs and Host headers, with IPv6 literals in brackets: `[::1]:1883`.
+std::string host_and_port(std::string_view host, std::uint16_t port);
+
 } // namespace mg::config

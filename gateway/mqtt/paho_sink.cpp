@@ -3,6 +3,7 @@
 
 #include "gateway/mqtt/paho_sink.hpp"
 
+#include "gateway/config/url.hpp"
 #include "gateway/mqtt/sink_core.hpp"
 
 #include <atomic>
@@ -68,9 +69,7 @@ std::string v3_connack_text(int rc) {
 }
 
 std::string server_uri(bool secure, const config::broker_address& b) {
-    const bool v6 = b.host.find(':') != std::string::npos;
-    return std::string(secure ? "ssl://" : "tcp://") + (v6 ? "[" : "") + b.host +
-           (v6 ? "]" : "") + ":" + std::to_string(b.port);
+    return std::string(secure ? "ssl://" : "tcp://") + config::host_and_port(b.host, b.port);
 }
 
 // Paho's own server list does the failover: each connect attempt, the automatic reconnects

@@ -1,5 +1,7 @@
 #include "gateway/mqtt/sink_core.hpp"
 
+#include "gateway/config/url.hpp"
+
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <fstream>
@@ -22,13 +24,11 @@ constexpr std::string_view online_payload = "online";
 
 std::string broker_names(const config::mqtt_settings& s) {
     if (s.brokers.size() <= 1)
-        return s.host + ":" + std::to_string(s.port);
+        return config::host_and_port(s.host, s.port);
     std::string names = "one of ";
     for (std::size_t i = 0; i < s.brokers.size(); ++i) {
         const auto& b = s.brokers[i];
-        const bool v6 = b.host.find(':') != std::string::npos;
-        names += (i ? ", " : "") + (v6 ? "[" + b.host + "]" : b.host) + ":" +
-                 std::to_string(b.port);
+        names += (i ? ", " : "") + config::host_and_port(b.host, b.port);
     }
     return names;
 }

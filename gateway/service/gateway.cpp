@@ -19,8 +19,8 @@ discovery_settings(const std::vector<config::controller_settings>& controllers) 
     };
     for (const auto& c : controllers) {
         // The controller's web page is on the same scheme, host and port as its WebSocket.
-        auto page = std::string(c.secure ? "https://" : "http://") + config::host_for_url(c.host) +
-                    ":" + std::to_string(c.port) + "/";
+        auto page = std::string(c.secure ? "https://" : "http://") +
+                    config::host_and_port(c.host, c.port) + "/";
         out.push_back(
             {c.name, std::move(page), c.read_only, subscribed(c, "beacon"), subscribed(c, "log")});
     }
@@ -72,11 +72,14 @@ void gateway::start() {
 }
 
 void gateway::add_controller(const config::controller_settings& settings) {
+    auto budget = budgets_.try_emplace(settings.name, loop_, settings.max_connections).first;
+    budget->second.set_max(settings.max_connections);
     auto session = std::make_shared<session::controller_session>(
         loop_, settings, clock_,
         [this](session::controller_session& from, const protocol::link_event& event) {
             dispatch(from, event);
-        });
+        },
+        budget->second);
     sessions_[settings.name] = session;
     for (auto& f : features_)
         f->on_controller_added(*session);
@@ -118,7 +121,9 @@ features::metrics_snapshot gateway::snapshot() {
         ++sample;
     }
     const auto mqtt = mqtt_counters_ ? mqtt_counters_() : features::mqtt_counters{};
-    return {MG_VERSION, site_.site, samples_,
+    return {MG_VERSION,
+            site_.site,
+            samples_,
             {mqtt.connected, mqtt.published, mqtt.dropped, mqtt.reconnects, mqtt.buffered}};
 }
 
@@ -164,6 +169,7 @@ void gateway::reload(const config::site_config& site) {
         // Gone from the site file: after its offline, nothing of it stays on the broker.
         spdlog::info("reload: {} stops and its retained topics are cleared", name);
         remove_controller(name);
+        budgets_.erase(name);
         sink_.clear_states(topics_.controller(name) + "/");
     }
     for (const auto& settings : site.controllers) {

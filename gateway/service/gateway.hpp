@@ -64,6 +64,9 @@ private:
     std::vector<features::controller_sample> samples_; // reused by every scrape
     std::vector<std::unique_ptr<features::feature>> features_;
     std::map<std::string, std::shared_ptr<session::controller_session>, std::less<>> sessions_;
+    // Per controller, kept across a reload that restarts its session: the old and the new
+    // session share one budget of connections.
+    std::map<std::string, session::connection_budget, std::less<>> budgets_;
 };
 
 } // namespace mg::service

@@ -1,5 +1,7 @@
 #include "gateway/service/metrics_server.hpp"
 
+#include "gateway/config/url.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -28,14 +30,15 @@ constexpr std::size_t max_connections = 16;
 
 constexpr std::string_view metrics_type = "text/plain; version=0.0.4; charset=utf-8";
 
-class http_connection : public std::enable_shared_from_this<http_connection> {
+// One connection a scraper or a browser opened to the listener.
+class metrics_connection : public std::enable_shared_from_this<metrics_connection> {
 public:
-    http_connection(tcp::socket socket, std::shared_ptr<const metrics_server::handlers> handlers,
+    metrics_connection(tcp::socket socket, std::shared_ptr<const metrics_server::handlers> handlers,
                     std::shared_ptr<std::size_t> open)
         : stream_(std::move(socket)), handlers_(std::move(handlers)), open_(std::move(open)) {
         ++*open_;
     }
-    ~http_connection() { --*open_; }
+    ~metrics_connection() { --*open_; }
 
     void read() {
         parser_.emplace();
@@ -131,8 +134,7 @@ tcp::endpoint endpoint_of(const config::metrics_settings& at) {
 }
 
 std::string describe(const config::metrics_settings& at) {
-    return (at.host.find(':') != std::string::npos ? "[" + at.host + "]" : at.host) + ":" +
-           std::to_string(at.port);
+    return config::host_and_port(at.host, at.port);
 }
 
 } // namespace
@@ -178,7 +180,7 @@ void metrics_server::accept() {
             return;
         if (!ec) {
             if (*open_connections_ < max_connections)
-                std::make_shared<http_connection>(std::move(socket), handlers_, open_connections_)
+                std::make_shared<metrics_connection>(std::move(socket), handlers_, open_connections_)
                     ->read();
             // else: the socket closes as it goes out of scope.
         }

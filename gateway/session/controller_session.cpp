@@ -6,6 +6,7 @@
 #include "gateway/session/tls.hpp"
 #include "gateway/session/websocket_connection.hpp"
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <random>
 #include <rapidjson/document.h>
@@ -43,11 +44,12 @@ constexpr std::string_view no_slot = "no free connection within max_connections"
 
 controller_session::controller_session(boost::asio::any_io_executor executor,
                                        config::controller_settings settings,
-                                       const protocol::clock& clock, event_handler on_event)
+                                       const protocol::clock& clock, event_handler on_event,
+                                       connection_budget budget)
     : executor_(executor), settings_(std::move(settings)),
       tls_context_(settings_.secure ? make_client_tls_context(settings_.tls) : nullptr),
       link_(link_settings_for(settings_), clock), control_(control_settings_for(settings_), clock),
-      on_event_(std::move(on_event)), timer_(executor), budget_(settings_.max_connections) {}
+      on_event_(std::move(on_event)), timer_(executor), budget_(std::move(budget)) {}
 
 controller_session::~controller_session() {
     if (connection_)
@@ -154,16 +156,16 @@ void controller_session::open_control() {
         return;
     }
     control_slot_ = std::move(slot);
-    const auto generation = ++control_generation_;
-    control_connection_ = std::make_shared<http_connection>(executor_, settings_, tls_context_);
-    control_connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
-                                                                      std::string_view step) {
-        if (generation != self->control_generation_)
+    const auto connection = std::make_shared<http_connection>(executor_, settings_, tls_context_);
+    control_connection_ = connection;
+    connection->open([self = shared_from_this(), connection](boost::system::error_code ec,
+                                                             std::string_view step) {
+        if (connection != self->control_connection_)
             return;
         if (!ec)
             return self->apply_control(self->control_.on_connected());
         auto why = std::string(step) + " failed: ";
-        const auto tls = self->control_connection_->tls_failure();
+        const auto tls = connection->tls_failure();
         why += tls.empty() ? ec.message() : tls;
         self->close_control();
         self->apply_control(self->control_.on_connect_failed(why));
@@ -179,11 +181,11 @@ void controller_session::send_control(const protocol::http_call& call) {
     }
     if (settings_.has_credentials() && !link_.token().empty())
         request.set(http::field::authorization, "Bearer " + link_.token());
-    const auto generation = control_generation_;
-    control_connection_->send(std::move(request), [self = shared_from_this(), generation](
-                                                      boost::system::error_code ec,
+    const auto connection = control_connection_;
+    connection->send(std::move(request), [self = shared_from_this(),
+                                          connection](boost::system::error_code ec,
                                                       http_connection::response&& response) {
-        if (generation != self->control_generation_)
+        if (connection != self->control_connection_)
             return;
         if (ec) {
             self->close_control();
@@ -199,7 +201,7 @@ void controller_session::send_control(const protocol::http_call& call) {
             if (token != body.MemberEnd() && token->value.IsString())
                 self->link_.adopt_token(token->value.GetString());
         }
-        const bool kept = self->control_connection_->is_open();
+        const bool kept = connection->is_open();
         if (!kept)
             self->close_control();
         self->apply_control(
@@ -208,7 +210,6 @@ void controller_session::send_control(const protocol::http_call& call) {
 }
 
 void controller_session::close_control() {
-    ++control_generation_;
     if (control_connection_)
         control_connection_->close();
     control_connection_.reset();
@@ -225,21 +226,22 @@ void controller_session::authenticate_control() {
 }
 
 void controller_session::authenticate_in_budget(std::function<void(auth_result)> done) {
-    auto slot = budget_.try_take();
-    if (!slot) {
-        boost::asio::post(executor_, [done = std::move(done)] {
-            done({auth_result::outcome::failed, std::string(no_slot)});
-        });
-        return;
-    }
-    ++authentications_;
-    authenticate(executor_, settings_, tls_context_,
-                 [slot = std::make_shared<connection_budget::slot>(std::move(*slot)),
-                  done = std::move(done)](auth_result r) mutable {
-                     // Its connection is closed: the slot is free for what follows.
-                     slot.reset();
-                     done(std::move(r));
-                 });
+    budget_.async_take(settings_.request_timeout, [weak = weak_from_this(), done = std::move(done)](
+                                                      std::optional<connection_budget::slot> slot) {
+        const auto self = weak.lock();
+        if (!self || self->stopped_)
+            return; // the slot goes back at once
+        if (!slot)
+            return done({auth_result::outcome::failed, std::string(no_slot)});
+        ++self->authentications_;
+        authenticate(self->executor_, self->settings_, self->tls_context_,
+                     [slot = std::make_shared<connection_budget::slot>(std::move(*slot)),
+                      done = std::move(done)](auth_result r) mutable {
+                         // Its connection is closed: the slot is free for what follows.
+                         slot.reset();
+                         done(std::move(r));
+                     });
+    });
 }
 
 void controller_session::schedule() {
@@ -273,47 +275,56 @@ void controller_session::open_socket() {
     if (connection_)
         connection_->abort();
     connection_slot_.reset();
-    const auto generation = ++generation_;
-    auto slot = budget_.try_take();
-    if (!slot) {
-        connection_.reset();
-        boost::asio::post(executor_, [self = shared_from_this(), generation] {
-            if (generation == self->generation_)
-                self->apply(self->link_.on_closed(no_slot));
-        });
-        return;
-    }
-    connection_slot_ = std::move(slot);
-    connection_ = std::make_shared<websocket_connection>(executor_, settings_, tls_context_);
-    connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
-                                                              std::string_view step) {
-        self->on_open(generation, ec, step);
+    const auto connection =
+        std::make_shared<websocket_connection>(executor_, settings_, tls_context_);
+    connection_ = connection;
+    // A session a reload started waits here while the one it replaces still closes.
+    budget_.async_take(settings_.request_timeout, [weak = weak_from_this(), connection](
+                                                      std::optional<connection_budget::slot> slot) {
+        if (const auto self = weak.lock())
+            self->on_slot(connection, std::move(slot));
     });
 }
 
-void controller_session::on_open(std::uint64_t generation, boost::system::error_code ec,
-                                 std::string_view step) {
-    if (generation != generation_)
+void controller_session::on_slot(const std::shared_ptr<websocket_connection>& connection,
+                                 std::optional<connection_budget::slot> slot) {
+    if (connection != connection_)
+        return; // the slot goes back at once
+    if (!slot)
+        return lost(connection, std::string(no_slot));
+    connection_slot_ = std::move(slot);
+    connection->open([self = shared_from_this(), connection](boost::system::error_code ec,
+                                                             std::string_view step) {
+        self->on_open(connection, ec, step);
+    });
+}
+
+void controller_session::on_open(const std::shared_ptr<websocket_connection>& connection,
+                                 boost::system::error_code ec, std::string_view step) {
+    if (connection != connection_)
         return;
     if (ec) {
         auto why = std::string(step) + " failed: " + ec.message();
-        if (const auto tls = connection_->tls_failure(); !tls.empty())
+        if (step == "resolve" && ec == boost::asio::error::timed_out)
+            why = "resolve failed: no address within request_timeout";
+        if (const auto tls = connection->tls_failure(); !tls.empty())
             why = std::string(step) + " failed: " + tls;
-        return lost(generation, std::move(why));
+        return lost(connection, std::move(why));
     }
-    connection_->read([self = shared_from_this(), generation](
-                          boost::system::error_code ec, std::string_view payload, bool binary) {
-        self->on_frame(generation, ec, payload, binary);
+    connection->read([self = shared_from_this(), connection](
+                         boost::system::error_code ec, std::string_view payload, bool binary) {
+        self->on_frame(connection, ec, payload, binary);
     });
     apply(link_.on_opened());
 }
 
-void controller_session::on_frame(std::uint64_t generation, boost::system::error_code ec,
-                                  std::string_view payload, bool binary) {
-    if (generation != generation_)
+void controller_session::on_frame(const std::shared_ptr<websocket_connection>& connection,
+                                  boost::system::error_code ec, std::string_view payload,
+                                  bool binary) {
+    if (connection != connection_)
         return;
     if (ec)
-        return lost(generation, "connection lost: " + ec.message());
+        return lost(connection, "connection lost: " + ec.message());
     if (binary) {
         const auto* bytes = reinterpret_cast<const std::uint8_t*>(payload.data());
         apply(link_.on_binary({bytes, payload.size()}));
@@ -331,19 +342,17 @@ void controller_session::close_socket(const protocol::close_socket& close) {
         connection_->abort();
         connection_.reset();
         connection_slot_.reset();
-        ++generation_;
         return;
     }
-    const auto generation = generation_;
-    connection_->close([self = shared_from_this(), generation, reason = close.reason] {
-        self->lost(generation, reason);
-    });
+    connection_->close([self = shared_from_this(), connection = connection_,
+                        reason = close.reason] { self->lost(connection, reason); });
 }
 
-void controller_session::lost(std::uint64_t generation, std::string why) {
-    if (generation != generation_ || !connection_)
+void controller_session::lost(const std::shared_ptr<websocket_connection>& connection,
+                              std::string why) {
+    if (connection != connection_)
         return;
-    connection_->abort();
+    connection->abort();
     connection_.reset();
     connection_slot_.reset();
     apply(link_.on_closed(why));

@@ -2,7 +2,8 @@
 // One session per controller: carries out what its link decides (authenticate, open the one
 // WebSocket, send, close) and what its control queue decides (the one HTTP control
 // connection), feeds back what happens (frames, answers, closes, time), and makes every
-// connection take a slot of the controller's connection budget first.
+// connection take a slot of the controller's connection budget first. Every completion
+// carries the connection it belongs to and is dropped when that one is no longer current.
 
 #include "gateway/config/site_config.hpp"
 #include "gateway/protocol/control_queue.hpp"
@@ -29,8 +30,10 @@ public:
     // Receives the link's events and command results; data views are valid during the call only.
     using event_handler = std::function<void(controller_session&, const protocol::link_event&)>;
 
+    // `budget` is the controller's, shared with any session before or after this one.
     controller_session(boost::asio::any_io_executor executor, config::controller_settings settings,
-                       const protocol::clock& clock, event_handler on_event);
+                       const protocol::clock& clock, event_handler on_event,
+                       connection_budget budget);
     ~controller_session() override;
 
     void start();
@@ -53,11 +56,14 @@ private:
     void schedule();
     void on_timer(boost::system::error_code ec);
     void open_socket();
-    void on_open(std::uint64_t generation, boost::system::error_code ec, std::string_view step);
-    void on_frame(std::uint64_t generation, boost::system::error_code ec, std::string_view payload,
-                  bool binary);
+    void on_slot(const std::shared_ptr<websocket_connection>& connection,
+                 std::optional<connection_budget::slot> slot);
+    void on_open(const std::shared_ptr<websocket_connection>& connection,
+                 boost::system::error_code ec, std::string_view step);
+    void on_frame(const std::shared_ptr<websocket_connection>& connection,
+                  boost::system::error_code ec, std::string_view payload, bool binary);
     void close_socket(const protocol::close_socket& close);
-    void lost(std::uint64_t generation, std::string why);
+    void lost(const std::shared_ptr<websocket_connection>& connection, std::string why);
     void start_authentication();
     void log_state(const protocol::state_changed& change);
 
@@ -82,9 +88,7 @@ private:
     std::optional<connection_budget::slot> connection_slot_;
     std::shared_ptr<http_connection> control_connection_;
     std::optional<connection_budget::slot> control_slot_;
-    std::uint64_t control_generation_ = 0; // tells the current control connection's handlers
     bool stopped_ = false;
-    std::uint64_t generation_ = 0; // tells the current socket's handlers from stale ones
     std::uint64_t authentications_ = 0;
     std::string logged_failure_;
 };

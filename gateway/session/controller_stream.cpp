@@ -1,49 +1,48 @@
 #include "gateway/session/controller_stream.hpp"
 
+#include "gateway/config/url.hpp"
+
 #include <memory>
 #include <openssl/ssl.h>
 
 namespace mg::session {
 
 std::string host_header(const config::controller_settings& target) {
-    auto host = target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host;
-    if (target.port != (target.secure ? 443 : 80))
-        host += ":" + std::to_string(target.port);
-    return host;
+    if (target.port == (target.secure ? 443 : 80))
+        return config::host_for_url(target.host);
+    return config::host_and_port(target.host, target.port);
 }
 
 namespace {
 
 // The chain of one connection attempt; each step holds the chain alive through `self`.
 struct connect_chain : std::enable_shared_from_this<connect_chain> {
-    net::ip::tcp::resolver& resolver;
+    host_lookup& lookup;
     beast::tcp_stream& tcp;
     tls_stream* tls;
     certificate_check* check;
     const config::controller_settings& target;
     connect_handler done;
 
-    connect_chain(net::ip::tcp::resolver& r, beast::tcp_stream& t, tls_stream* s,
-                  certificate_check* c, const config::controller_settings& target,
-                  connect_handler d)
-        : resolver(r), tcp(t), tls(s), check(c), target(target), done(std::move(d)) {}
+    connect_chain(host_lookup& l, beast::tcp_stream& t, tls_stream* s, certificate_check* c,
+                  const config::controller_settings& target, connect_handler d)
+        : lookup(l), tcp(t), tls(s), check(c), target(target), done(std::move(d)) {}
 
     void start() {
-        resolver.async_resolve(
-            target.host, std::to_string(target.port),
-            [self = shared_from_this()](error_code ec, net::ip::tcp::resolver::results_type r) {
-                self->on_resolve(ec, std::move(r));
-            });
+        lookup.async_lookup(target.host, target.port, target.request_timeout,
+                            [self = shared_from_this()](error_code ec, endpoints found) {
+                                self->on_resolve(ec, std::move(found));
+                            });
     }
 
-    void on_resolve(error_code ec, net::ip::tcp::resolver::results_type results) {
+    void on_resolve(error_code ec, endpoints results) {
         if (ec)
             return done(ec, "resolve");
         tcp.expires_after(target.request_timeout);
-        tcp.async_connect(results, [self = shared_from_this()](error_code ec,
-                                                               net::ip::tcp::endpoint) {
-            self->on_connect(ec);
-        });
+        tcp.async_connect(results,
+                          [self = shared_from_this()](error_code ec, net::ip::tcp::endpoint) {
+                              self->on_connect(ec);
+                          });
     }
 
     void on_connect(error_code ec) {
@@ -72,10 +71,10 @@ struct connect_chain : std::enable_shared_from_this<connect_chain> {
 
 } // namespace
 
-void async_connect(net::ip::tcp::resolver& resolver, beast::tcp_stream& tcp, tls_stream* tls,
+void async_connect(host_lookup& lookup, beast::tcp_stream& tcp, tls_stream* tls,
                    certificate_check* check, const config::controller_settings& target,
                    connect_handler done) {
-    std::make_shared<connect_chain>(resolver, tcp, tls, check, target, std::move(done))->start();
+    std::make_shared<connect_chain>(lookup, tcp, tls, check, target, std::move(done))->start();
 }
 
 void close_now(beast::tcp_stream& tcp) {

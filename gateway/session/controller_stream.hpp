@@ -1,9 +1,10 @@
 #pragma once
 // The one way to reach a controller, shared by authentication, the WebSocket and HTTP control:
-// resolve, connect, and for wss:// the TLS handshake with SNI and the certificate check (CA
+// look up, connect, and for wss:// the TLS handshake with SNI and the certificate check (CA
 // chain or pinned fingerprint); and the Host header those connections send.
 
 #include "gateway/config/site_config.hpp"
+#include "gateway/session/host_lookup.hpp"
 #include "gateway/session/tls.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -26,12 +27,12 @@ std::string host_header(const config::controller_settings& target);
 // `step` names what failed: resolve, connect or TLS handshake.
 using connect_handler = std::function<void(error_code, std::string_view step)>;
 
-// Resolves the target and connects `tcp`; with `tls` (whose lowest layer is `tcp`) also runs
+// Looks the target up and connects `tcp`; with `tls` (whose lowest layer is `tcp`) also runs
 // the handshake under `check`. Each step is bounded by the target's request_timeout; `tcp`
-// has no time-out left afterwards. The caller keeps the streams, `resolver` and `check` alive
+// has no time-out left afterwards. The caller keeps the streams, `lookup` and `check` alive
 // until `done` runs (its handler usually owns them), and `done` always runs through the
-// executor, never inline.
-void async_connect(net::ip::tcp::resolver& resolver, beast::tcp_stream& tcp, tls_stream* tls,
+// executor, never inline. Cancelling `lookup` and closing `tcp` ends the attempt at any step.
+void async_connect(host_lookup& lookup, beast::tcp_stream& tcp, tls_stream* tls,
                    certificate_check* check, const config::controller_settings& target,
                    connect_handler done);
 

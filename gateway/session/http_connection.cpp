@@ -8,7 +8,7 @@ namespace mg::session {
 http_connection::http_connection(net::any_io_executor executor,
                                  const config::controller_settings& target,
                                  std::shared_ptr<net::ssl::context> tls_context)
-    : target_(target), tls_context_(std::move(tls_context)), resolver_(executor) {
+    : target_(target), tls_context_(std::move(tls_context)), lookup_(executor) {
     if (tls_context_) {
         stream_ = std::make_unique<tls_stream>(executor, *tls_context_);
         check_.emplace(target_.tls, target_.host);
@@ -26,7 +26,7 @@ void http_connection::open(open_handler done) {
     auto* tls = std::holds_alternative<std::unique_ptr<tls_stream>>(stream_)
                     ? std::get<std::unique_ptr<tls_stream>>(stream_).get()
                     : nullptr;
-    async_connect(resolver_, tcp(), tls, check_ ? &*check_ : nullptr, target_,
+    async_connect(lookup_, tcp(), tls, check_ ? &*check_ : nullptr, target_,
                   [self = shared_from_this(), done = std::move(done)](error_code ec,
                                                                       std::string_view step) {
                       self->open_ = !ec;
@@ -75,7 +75,7 @@ void http_connection::on_read(error_code ec) {
 
 void http_connection::close() {
     open_ = false;
-    resolver_.cancel();
+    lookup_.cancel();
     close_now(tcp());
 }
 

@@ -48,7 +48,7 @@ private:
 
     const config::controller_settings target_; // a copy: pending handlers may outlive the owner
     std::shared_ptr<net::ssl::context> tls_context_;
-    net::ip::tcp::resolver resolver_;
+    host_lookup lookup_;
     std::variant<std::unique_ptr<beast::tcp_stream>, std::unique_ptr<tls_stream>> stream_;
     std::optional<certificate_check> check_;
     beast::flat_buffer buffer_;

@@ -22,7 +22,7 @@ constexpr std::chrono::milliseconds close_timeout{500};
 websocket_connection::websocket_connection(net::any_io_executor executor,
                                            const config::controller_settings& target,
                                            std::shared_ptr<net::ssl::context> tls_context)
-    : target_(target), resolver_(executor) {
+    : target_(target), lookup_(executor) {
     if (tls_context) {
         stream_ = std::make_unique<secure_stream>(executor, *tls_context);
         check_.emplace(target.tls, target.host);
@@ -48,7 +48,7 @@ void websocket_connection::open(done_handler done) {
     tls_stream* tls = nullptr;
     if (auto* secure = std::get_if<std::unique_ptr<secure_stream>>(&stream_))
         tls = &(*secure)->next_layer();
-    async_connect(resolver_, tcp(), tls, check_ ? &*check_ : nullptr, target_,
+    async_connect(lookup_, tcp(), tls, check_ ? &*check_ : nullptr, target_,
                   [self = shared_from_this(), done = std::move(done)](error_code ec,
                                                                       std::string_view step) {
                       if (ec)
@@ -146,7 +146,7 @@ void websocket_connection::close(std::function<void()> done) {
 }
 
 void websocket_connection::abort() {
-    resolver_.cancel();
+    lookup_.cancel();
     close_now(tcp());
 }
 

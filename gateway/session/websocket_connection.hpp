@@ -24,7 +24,7 @@ public:
     websocket_connection(net::any_io_executor executor, const config::controller_settings& target,
                          std::shared_ptr<net::ssl::context> tls_context);
 
-    // Resolve, connect, TLS handshake, WebSocket upgrade; `done` names the step that failed.
+    // Look up, connect, TLS handshake, WebSocket upgrade; `done` names the step that failed.
     void open(done_handler done);
     // Reads frames until an error; `on_frame` sees each frame's payload.
     void read(frame_handler on_frame);
@@ -51,7 +51,7 @@ private:
     void on_write(error_code ec, std::size_t bytes);
 
     const config::controller_settings target_; // a copy: pending handlers may outlive the session
-    net::ip::tcp::resolver resolver_;
+    host_lookup lookup_;
     std::variant<std::unique_ptr<plain_stream>, std::unique_ptr<secure_stream>> stream_;
     std::optional<certificate_check> check_;
     beast::flat_buffer buffer_;

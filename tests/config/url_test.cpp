@@ -119,5 +119,11 @@ TEST(Url, HostForUrlBracketsIpv6Only) {
     EXPECT_EQ(host_for_url("ctl.example.com"), "ctl.example.com");
 }
 
+TEST(Url, HostAndPortBracketsIpv6Only) {
+    EXPECT_EQ(host_and_port("::1", 1883), "[::1]:1883");
+    EXPECT_EQ(host_and_port("10.0.4.20", 80), "10.0.4.20:80");
+    EXPECT_EQ(host_and_port("ctl.example.com", 8443), "ctl.example.com:8443");
+}
+
 } // namespace
 } // namespace mg::config

@@ -5,6 +5,7 @@
 #include "tests/support/mqtt_recorder.hpp"
 #include "tests/support/sim_process.hpp"
 
+#include <csignal>
 #include <gtest/gtest.h>
 
 namespace mg::test {
@@ -40,7 +41,9 @@ TEST_F(ControlBudget, ABurstOfCommandsUsesOneConnectionBesideTheWebSocket) {
     EXPECT_LE(sim.counter(0, "tcp_total"), 2) << "the control connection is reused";
     EXPECT_TRUE(mqtt.messages(C + "/error").empty()) << mqtt.messages(C + "/error")[0].payload;
     // Closed after five idle seconds: the web interface gets its room back.
-    EXPECT_EQ(sim.wait_counter(0, "tcp_current", [](auto v) { return v == 1; }, 10s), 1);
+    EXPECT_EQ(sim.wait_counter(
+                  0, "tcp_current", [](auto v) { return v == 1; }, 10s),
+              1);
 }
 
 TEST_F(ControlBudget, ACommandThatCannotBeSentInTimeExpiresAndIsNeverSentLater) {
@@ -57,15 +60,17 @@ TEST_F(ControlBudget, ACommandThatCannotBeSentInTimeExpiresAndIsNeverSentLater) 
     });
     ASSERT_TRUE(expired) << gateway.log();
     ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online", 10s)) << gateway.log();
-    EXPECT_EQ(sim.wait_counter(0, "control_calls", [](auto v) { return v > 0; }, 2s), 0)
+    EXPECT_EQ(sim.wait_counter(
+                  0, "control_calls", [](auto v) { return v > 0; }, 2s),
+              0)
         << "an expired command is never sent";
 }
 
 TEST_F(ControlBudget, AnExpiredTokenIsRenewedOnceAndTheCommandStillArrives) {
     sim_process sim({"--user", "gw:pw-s3cret"});
     mqtt_recorder mqtt(broker.paho_uri());
-    gateway_process gateway(site_yaml(broker, sim.url(),
-                                      "    username: gw\n    password: pw-s3cret\n"));
+    gateway_process gateway(
+        site_yaml(broker, sim.url(), "    username: gw\n    password: pw-s3cret\n"));
     ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
     mqtt.publish(C + "/group/1/set", "40", false, "answers/1", "one");
     ASSERT_TRUE(mqtt.wait_for_payload("answers/1", R"({"ok":true})")) << gateway.log();
@@ -97,6 +102,30 @@ TEST_F(ControlBudget, WithOneConnectionControlIsRefusedAsNoBudget) {
     })) << gateway.log();
     EXPECT_EQ(sim.counter(0, "control_calls"), 0);
     EXPECT_EQ(sim.counter(0, "tcp_max"), 1);
+}
+
+TEST_F(ControlBudget, AReloadThatRestartsTheSessionStaysInsideTheBudget) {
+    sim_process sim({"--user", "gw:pw-s3cret"});
+    mqtt_recorder mqtt(broker.paho_uri());
+    // One connection: the new session's authentication and WebSocket must both wait until the
+    // old WebSocket is closed.
+    const std::string tight = "    username: gw\n    password: pw-s3cret\n    max_connections: 1\n";
+    gateway_process gateway(site_yaml(broker, sim.url(), tight));
+    ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
+    sim.control("POST", "/reset-stats");
+    for (int reload = 1; reload <= 3; ++reload) {
+        mqtt.clear();
+        // Changed settings restart the controller's session.
+        const auto timeout = "    request_timeout: " + std::to_string(4 + reload) + "s\n";
+        gateway.dir().write("site.yaml", site_yaml(broker, sim.url(), tight + timeout));
+        gateway.proc().signal(SIGHUP);
+        ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "offline")) << gateway.log();
+        ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
+        EXPECT_EQ(sim.wait_counter(0, "ws_total", [&](auto v) { return v >= reload; }), reload);
+    }
+    EXPECT_EQ(sim.counter(0, "tcp_max"), 1) << gateway.log();
+    EXPECT_EQ(sim.counter(0, "ws_max"), 1);
+    EXPECT_GE(sim.counter(0, "auth_calls"), 3);
 }
 
 } // namespace

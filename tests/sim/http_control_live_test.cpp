@@ -64,7 +64,7 @@ TEST(SimHttpControlLive, AChangeMadeOverHttpIsBroadcastToSubscribers) {
 
 TEST(SimHttpControlLive, OneKeepAliveConnectionServesManyCalls) {
     running_sim sim;
-    http_connection connection;
+    keep_alive_client connection;
     ASSERT_TRUE(connection.connect(sim.port()));
     for (int i = 0; i < 5; ++i)
         EXPECT_EQ(connection.call("POST", "/api/timeline", R"({"action":"toggle","num":1})").status,
@@ -85,7 +85,7 @@ TEST(SimHttpControlLive, AnIdleKeepAliveConnectionIsClosedAfterHttpIdle) {
     options o;
     o.http_idle = 300ms;
     running_sim sim{o};
-    http_connection connection;
+    keep_alive_client connection;
     ASSERT_TRUE(connection.connect(sim.port()));
     EXPECT_EQ(connection.call("POST", "/api/beacon").status, 204u);
     EXPECT_FALSE(connection.closed_by_server(100ms));
@@ -100,7 +100,7 @@ TEST(SimHttpControlLive, OpenHttpConnectionsCountAgainstTheBudget) {
     running_sim sim{o};
     ws_test_client ws;
     ASSERT_TRUE(ws.connect(sim.port()));
-    http_connection control;
+    keep_alive_client control;
     ASSERT_TRUE(control.connect(sim.port()));
     EXPECT_EQ(control.call("POST", "/api/beacon").status, 204u);
     ASSERT_TRUE(eventually([&] { return sim.counter("tcp_current") == 2; }));

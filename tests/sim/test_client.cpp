@@ -161,7 +161,7 @@ http_result http_call(std::uint16_t port, std::string_view method, std::string_v
     return http_over(ioc, stream, port, request, deadline);
 }
 
-struct http_connection::impl {
+struct keep_alive_client::impl {
     asio::io_context ioc;
     beast::tcp_stream stream{ioc};
     beast::flat_buffer buffer;
@@ -170,14 +170,14 @@ struct http_connection::impl {
     bool broken = false;
 };
 
-http_connection::http_connection() : impl_(std::make_unique<impl>()) {}
-http_connection::~http_connection() = default;
+keep_alive_client::keep_alive_client() : impl_(std::make_unique<impl>()) {}
+keep_alive_client::~keep_alive_client() = default;
 
-bool http_connection::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
+bool keep_alive_client::connect(std::uint16_t port, std::chrono::milliseconds timeout) {
     return open_stream(impl_->ioc, impl_->stream, port, clock::now() + timeout);
 }
 
-http_result http_connection::call(std::string_view method, std::string_view target,
+http_result keep_alive_client::call(std::string_view method, std::string_view target,
                                   std::string_view body, const header_list& headers, bool close,
                                   std::chrono::milliseconds timeout) {
     if (impl_->broken)
@@ -190,7 +190,7 @@ http_result http_connection::call(std::string_view method, std::string_view targ
     return result;
 }
 
-bool http_connection::closed_by_server(std::chrono::milliseconds timeout) {
+bool keep_alive_client::closed_by_server(std::chrono::milliseconds timeout) {
     std::array<char, 64> scratch{};
     auto received = new_op();
     impl_->stream.async_read_some(asio::buffer(scratch), completes(received));

@@ -29,12 +29,12 @@ http_result http_call(std::uint16_t port, std::string_view method, std::string_v
 
 // One HTTP/1.1 connection kept open for several requests (keep-alive), as a client that reuses
 // its control connection uses it.
-class http_connection {
+class keep_alive_client {
 public:
-    http_connection();
-    ~http_connection();
-    http_connection(const http_connection&) = delete;
-    http_connection& operator=(const http_connection&) = delete;
+    keep_alive_client();
+    ~keep_alive_client();
+    keep_alive_client(const keep_alive_client&) = delete;
+    keep_alive_client& operator=(const keep_alive_client&) = delete;
 
     bool connect(std::uint16_t port, std::chrono::milliseconds timeout = 2s);
     // `close`: send `Connection: close` with this request.
