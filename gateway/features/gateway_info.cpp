@@ -23,7 +23,7 @@ void gateway_info::stop() {
     sink_.publish_state(topics_.gateway("stats"), stats_json());
 }
 
-void gateway_info::on_controller_added(session::controller& c) {
+void gateway_info::on_controller_added(session::controller& c, const controller_context&) {
     controllers_.try_emplace(c.name());
     if (running_)
         publish_info();

@@ -32,7 +32,7 @@ public:
 
     void start() override;
     void stop() override;
-    void on_controller_added(session::controller& c) override;
+    void on_controller_added(session::controller& c, const controller_context& context) override;
     void on_controller_removed(session::controller& c) override;
     void on_event(session::controller& c, const protocol::link_event& event) override;
 

@@ -25,11 +25,9 @@ const rapidjson::Value* member(const rapidjson::Value& object, const char* full,
 } // namespace
 
 ha_discovery::ha_discovery(mqtt::sink& sink, ha::discovery_site site, std::string status_topic,
-                           boost::asio::any_io_executor loop,
-                           std::vector<ha_controller_settings> controllers, timing t)
+                           boost::asio::any_io_executor loop, timing t)
     : sink_(sink), site_(std::move(site)), status_topic_(std::move(status_topic)), timing_(t),
-      settings_(std::move(controllers)), birth_timer_(loop), removal_timer_(loop), random_(t.seed) {
-}
+      birth_timer_(loop), removal_timer_(loop), random_(t.seed) {}
 
 void ha_discovery::start() {
     running_ = true;
@@ -48,16 +46,14 @@ void ha_discovery::stop() {
     removal_timer_.cancel();
 }
 
-void ha_discovery::on_controller_added(session::controller& c) {
+void ha_discovery::on_controller_added(session::controller& c, const controller_context& context) {
     auto& d = devices_[c.name()];
     d = device{};
     d.model.name = c.name();
-    if (const auto* s = settings_of(c.name())) {
-        d.model.configuration_url = s->configuration_url;
-        d.model.read_only = s->read_only;
-        d.model.beacon = s->beacon;
-        d.model.log = s->log;
-    }
+    d.model.configuration_url = context.web_url;
+    d.model.read_only = context.read_only;
+    d.model.beacon = context.subscribed("beacon");
+    d.model.log = context.subscribed("log");
 }
 
 void ha_discovery::on_controller_removed(session::controller& c) {
@@ -66,20 +62,16 @@ void ha_discovery::on_controller_removed(session::controller& c) {
     removals_pending_.erase(c.name());
 }
 
-void ha_discovery::reload(std::vector<ha_controller_settings> controllers) {
-    settings_ = std::move(controllers);
-    for (auto it = serials_.begin(); it != serials_.end();) {
-        if (settings_of(it->first) != nullptr) {
-            ++it;
-            continue;
-        }
-        spdlog::info("homeassistant: {} left the site, its device is removed", it->first);
-        clear_serial(it->second);
-        it = serials_.erase(it);
-    }
+void ha_discovery::on_controller_gone(const std::string& name) {
+    const auto it = serials_.find(name);
+    if (it == serials_.end())
+        return;
+    spdlog::info("homeassistant: {} left the site, its device is removed", it->first);
+    clear_serial(it->second);
+    serials_.erase(it);
 }
 
-void ha_discovery::broker_connected() {
+void ha_discovery::on_broker_connected() {
     if (running_)
         announce_all(true);
 }
@@ -208,17 +200,11 @@ void ha_discovery::on_config_seen(const mqtt::inbound_message& message) {
     if (!via || !via->IsString() || string_view_of(*via) != ha::gateway_identifier(site_.site))
         return; // not ours: another site's gateway, or another program's device
     const auto device_name = name ? string_view_of(*name) : std::string_view();
-    if (settings_of(device_name) != nullptr)
-        return;
+    if (devices_.find(device_name) != devices_.end())
+        return; // a controller of the site file
     spdlog::info("homeassistant: clearing {}: device {} is no controller of this site",
                  message.topic, device_name);
     sink_.publish_state(message.topic, "", true);
-}
-
-const ha_controller_settings* ha_discovery::settings_of(std::string_view name) const {
-    const auto it = std::find_if(settings_.begin(), settings_.end(),
-                                 [&](const auto& s) { return s.name == name; });
-    return it == settings_.end() ? nullptr : &*it;
 }
 
 void ha_discovery::clear_serial(const std::string& serial) {

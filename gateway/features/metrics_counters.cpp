@@ -4,7 +4,7 @@
 
 namespace mg::features {
 
-void metrics_counters::on_controller_added(session::controller& c) {
+void metrics_counters::on_controller_added(session::controller& c, const controller_context&) {
     controllers_.try_emplace(c.name());
 }
 

@@ -18,7 +18,7 @@ public:
         std::array<std::uint64_t, command_results.size()> commands{};
     };
 
-    void on_controller_added(session::controller& c) override;
+    void on_controller_added(session::controller& c, const controller_context& context) override;
     void on_controller_removed(session::controller& c) override;
     void on_event(session::controller& c, const protocol::link_event& event) override;
 

@@ -11,20 +11,11 @@
 namespace mg::service {
 namespace {
 
-std::vector<features::ha_controller_settings>
-discovery_settings(const std::vector<config::controller_settings>& controllers) {
-    std::vector<features::ha_controller_settings> out;
-    const auto subscribed = [](const config::controller_settings& c, std::string_view channel) {
-        return std::find(c.subscribe.begin(), c.subscribe.end(), channel) != c.subscribe.end();
-    };
-    for (const auto& c : controllers) {
-        // The controller's web page is on the same scheme, host and port as its WebSocket.
-        auto page = std::string(c.secure ? "https://" : "http://") + config::host_for_url(c.host) +
-                    ":" + std::to_string(c.port) + "/";
-        out.push_back(
-            {c.name, std::move(page), c.read_only, subscribed(c, "beacon"), subscribed(c, "log")});
-    }
-    return out;
+features::controller_context context_of(const config::controller_settings& c) {
+    // The controller's web page is on the same scheme, host and port as its WebSocket.
+    return {c.read_only, c.subscribe,
+            std::string(c.secure ? "https://" : "http://") + config::host_for_url(c.host) + ":" +
+                std::to_string(c.port) + "/"};
 }
 
 } // namespace
@@ -32,34 +23,28 @@ discovery_settings(const std::vector<config::controller_settings>& controllers) 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
                  mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
     : loop_(loop), site_(site), sink_(sink), topics_(site.mqtt.base_topic, site.site),
-      mqtt_counters_(mqtt_counters) {
+      mqtt_counters_(mqtt_counters), answers_(sink_, topics_) {
     auto availability = std::make_unique<features::availability>(sink_, topics_);
     availability_ = availability.get();
     features_.push_back(std::move(availability));
     features_.push_back(std::make_unique<features::state_topics>(sink_, topics_));
-    features_.push_back(std::make_unique<features::on_demand>(sink_, topics_));
-    features_.push_back(
-        std::make_unique<features::control>(sink_, topics_, [this](const session::controller& c) {
-            const auto it = sessions_.find(c.name());
-            return it != sessions_.end() && it->second->settings().read_only;
-        }));
+    features_.push_back(std::make_unique<features::on_demand>(sink_, topics_, answers_));
+    features_.push_back(std::make_unique<features::control>(sink_, topics_, answers_));
     auto counters = std::make_unique<features::metrics_counters>();
     counters_ = counters.get();
     features_.push_back(std::move(counters));
     features_.push_back(std::make_unique<features::gateway_info>(sink_, topics_, site.site, loop_,
                                                                  std::move(mqtt_counters)));
     if (site.homeassistant.enabled) {
-        auto discovery = std::make_unique<features::ha_discovery>(
+        features_.push_back(std::make_unique<features::ha_discovery>(
             sink_, features::ha::discovery_site{site.homeassistant.prefix, site.site, topics_},
-            site.homeassistant.status_topic, loop_, discovery_settings(site.controllers));
-        discovery_ = discovery.get();
-        features_.push_back(std::move(discovery));
+            site.homeassistant.status_topic, loop_));
     }
 }
 
 void gateway::broker_connected() {
-    if (discovery_)
-        discovery_->broker_connected();
+    for (auto& f : features_)
+        f->on_broker_connected();
 }
 
 gateway::~gateway() = default;
@@ -78,8 +63,9 @@ void gateway::add_controller(const config::controller_settings& settings) {
             dispatch(from, event);
         });
     sessions_[settings.name] = session;
+    const auto context = context_of(settings);
     for (auto& f : features_)
-        f->on_controller_added(*session);
+        f->on_controller_added(*session, context);
     session->start();
 }
 
@@ -142,8 +128,6 @@ void gateway::reload(const config::site_config& site) {
         spdlog::warn("reload: site and mqtt settings take effect after a restart");
     if (site.homeassistant != site_.homeassistant)
         spdlog::warn("reload: homeassistant settings take effect after a restart");
-    if (discovery_)
-        discovery_->reload(discovery_settings(site.controllers));
     std::vector<std::string> gone;
     for (const auto& [name, session] : sessions_) {
         const auto& wanted = site.controllers;
@@ -164,6 +148,8 @@ void gateway::reload(const config::site_config& site) {
         // Gone from the site file: after its offline, nothing of it stays on the broker.
         spdlog::info("reload: {} stops and its retained topics are cleared", name);
         remove_controller(name);
+        for (auto& f : features_)
+            f->on_controller_gone(name);
         sink_.clear_states(topics_.controller(name) + "/");
     }
     for (const auto& settings : site.controllers) {

@@ -3,6 +3,7 @@
 // and the MQTT sink, all on one event loop.
 
 #include "gateway/config/site_config.hpp"
+#include "gateway/features/answers.hpp"
 #include "gateway/features/availability.hpp"
 #include "gateway/features/feature.hpp"
 #include "gateway/features/gateway_info.hpp"
@@ -58,10 +59,11 @@ private:
     features::topic_scheme topics_;
     protocol::steady_clock clock_;
     features::availability* availability_ = nullptr;
-    features::ha_discovery* discovery_ = nullptr; // only with homeassistant.enabled
     features::metrics_counters* counters_ = nullptr;
     std::function<features::mqtt_counters()> mqtt_counters_;
     std::vector<features::controller_sample> samples_; // reused by every scrape
+    // Answers callers of /get and commands; before the features that use it.
+    features::answers answers_;
     std::vector<std::unique_ptr<features::feature>> features_;
     std::map<std::string, std::shared_ptr<session::controller_session>, std::less<>> sessions_;
 };

@@ -24,7 +24,7 @@ class HaDiscovery : public ::testing::Test {
 protected:
     HaDiscovery() {
         feature.start();
-        feature.on_controller_added(lobby);
+        feature.on_controller_added(lobby, lobby_context);
     }
 
     void reply(std::string_view request, std::string_view data, std::uint64_t tag = 0) {
@@ -53,11 +53,12 @@ protected:
     boost::asio::io_context loop;
     test::recording_sink sink;
     test::fake_controller lobby{"lobby"};
+    const controller_context lobby_context{
+        false, {"timeline", "scene", "group", "beacon", "log"}, "http://10.0.4.20:80/"};
     ha_discovery feature{sink,
                          {"homeassistant", "hotel", topic_scheme("mosaic", "hotel")},
                          "homeassistant/status",
                          loop.get_executor(),
-                         {{"lobby", "http://10.0.4.20:80/", false, true, true}},
                          {20ms, 40ms, 20ms, 7}};
 };
 
@@ -129,7 +130,7 @@ TEST_F(HaDiscovery, AnnouncesAgainAfterHomeAssistantsBirthAndOnBrokerConnect) {
     run_until([&] { return sink.state_publishes[lobby_topic] > before; });
     EXPECT_EQ(sink.state_publishes[lobby_topic], before + 1);
     EXPECT_EQ(sink.state_publishes[gateway_topic], 2);
-    feature.broker_connected();
+    feature.on_broker_connected();
     EXPECT_EQ(sink.state_publishes[lobby_topic], before + 2);
     EXPECT_EQ(sink.state_publishes[gateway_topic], 3);
     sink.deliver({"homeassistant/status", "offline", "", "", false});
@@ -139,12 +140,14 @@ TEST_F(HaDiscovery, AnnouncesAgainAfterHomeAssistantsBirthAndOnBrokerConnect) {
 
 TEST_F(HaDiscovery, AReloadThatRemovesTheControllerEmptiesItsConfig) {
     reply("system", R"({"serial_number":"030208"})");
-    feature.reload({{"lobby", "http://10.0.4.20:80/", false, true, true}});
-    EXPECT_NE(lobby_config(), "");
-    feature.reload({{"ballroom", "http://10.0.4.21:80/", false, true, true}});
-    EXPECT_EQ(lobby_config(), "");
+    // A restart (settings changed) keeps the device.
     feature.on_controller_removed(lobby);
-    feature.broker_connected();
+    feature.on_controller_added(lobby, lobby_context);
+    EXPECT_NE(lobby_config(), "");
+    feature.on_controller_removed(lobby);
+    feature.on_controller_gone("lobby");
+    EXPECT_EQ(lobby_config(), "");
+    feature.on_broker_connected();
     EXPECT_EQ(lobby_config(), "");
 }
 
