@@ -1,6 +1,8 @@
 #include "gateway/features/ha_discovery.hpp"
 
 #include "gateway/features/json.hpp"
+#include "gateway/protocol/json_access.hpp"
+#include "gateway/protocol/json_limits.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -14,12 +16,9 @@ constexpr std::uint64_t tag_objects = ha_discovery::own_tag | 3;
 
 const rapidjson::Value* member(const rapidjson::Value& object, const char* full,
                                const char* abbreviated) {
-    if (!object.IsObject())
-        return nullptr;
-    auto it = object.FindMember(full);
-    if (it == object.MemberEnd())
-        it = object.FindMember(abbreviated);
-    return it == object.MemberEnd() ? nullptr : &it->value;
+    // Home Assistant accepts either spelling of a key.
+    const auto* value = protocol::member(object, full);
+    return value ? value : protocol::member(object, abbreviated);
 }
 
 } // namespace
@@ -172,6 +171,7 @@ void ha_discovery::announce(device& d, bool always) {
 }
 
 void ha_discovery::on_status(const mqtt::inbound_message& message) {
+    // Anyone may publish here; the payload is only compared, never parsed.
     if (message.payload != "online" || !running_)
         return;
     std::uniform_int_distribution<std::int64_t> pick(timing_.birth_min.count(),
@@ -190,10 +190,20 @@ void ha_discovery::on_config_seen(const mqtt::inbound_message& message) {
     // one is already cleared.
     if (!message.retained || message.payload.empty() || !running_)
         return;
-    rapidjson::Document doc;
-    doc.Parse(message.payload.data(), message.payload.size());
-    if (doc.HasParseError())
+    // Any program may write under the prefix, and a retained config comes back on every
+    // connect: size first, then a parse that neither recurses nor accepts deep nesting.
+    if (message.payload.size() > protocol::max_discovery_bytes) {
+        spdlog::warn("homeassistant: ignoring {}: larger than {} bytes", message.topic,
+                     protocol::max_discovery_bytes);
         return;
+    }
+    rapidjson::Document doc;
+    if (!protocol::parse_bounded(doc, message.payload, protocol::max_payload_depth)) {
+        if (!protocol::nesting_within(message.payload, protocol::max_payload_depth))
+            spdlog::warn("homeassistant: ignoring {}: JSON nested deeper than {} levels",
+                         message.topic, protocol::max_payload_depth);
+        return;
+    }
     const auto* dev = member(doc, "device", "dev");
     const auto* via = dev ? member(*dev, "via_device", "via_dev") : nullptr;
     const auto* name = dev ? member(*dev, "name", "name") : nullptr;

@@ -3,6 +3,7 @@
 #include "gateway/features/json.hpp"
 #include "gateway/features/log_payload.hpp"
 #include "gateway/mqtt/topics.hpp"
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/log_entry.hpp"
 
 #include <algorithm>
@@ -23,12 +24,7 @@ constexpr std::array<object_list, 5> object_lists{{{"timeline", "timelines"},
                                                    {"content_target", "content_targets"},
                                                    {"remote_device", "remote_devices"}}};
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject())
-        return nullptr;
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
+using protocol::member;
 
 bool one_of(std::string_view value, std::initializer_list<std::string_view> allowed) {
     return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
@@ -222,8 +218,8 @@ void state_topics::io_modules(const std::string& controller, const rapidjson::Va
                     module_name = string_view_of(*name);
             }
         }
-        publish_object(controller, "io_module", key, instance,
-                       module_name.empty() ? "" : "module", module_name);
+        publish_object(controller, "io_module", key, instance, module_name.empty() ? "" : "module",
+                       module_name);
     }
     if (whole)
         clear_missing(controller, "io_module", present);

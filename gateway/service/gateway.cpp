@@ -4,9 +4,11 @@
 #include "gateway/features/control.hpp"
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
+#include "gateway/session/tls.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
+#include <stdexcept>
 
 namespace mg::service {
 namespace {
@@ -56,12 +58,14 @@ void gateway::start() {
         add_controller(settings);
 }
 
-void gateway::add_controller(const config::controller_settings& settings) {
+void gateway::add_controller(const config::controller_settings& settings,
+                             std::shared_ptr<boost::asio::ssl::context> tls) {
     auto session = std::make_shared<session::controller_session>(
         loop_, settings, clock_,
         [this](session::controller_session& from, const protocol::link_event& event) {
             dispatch(from, event);
-        });
+        },
+        std::move(tls));
     sessions_[settings.name] = session;
     const auto context = context_of(settings);
     for (auto& f : features_)
@@ -104,7 +108,9 @@ features::metrics_snapshot gateway::snapshot() {
         ++sample;
     }
     const auto mqtt = mqtt_counters_ ? mqtt_counters_() : features::mqtt_counters{};
-    return {MG_VERSION, site_.site, samples_,
+    return {MG_VERSION,
+            site_.site,
+            samples_,
             {mqtt.connected, mqtt.published, mqtt.dropped, mqtt.reconnects, mqtt.buffered}};
 }
 
@@ -123,7 +129,34 @@ void gateway::stop() {
         f->stop();
 }
 
-void gateway::reload(const config::site_config& site) {
+std::vector<std::string> gateway::restarting(const config::site_config& site) const {
+    std::vector<std::string> out;
+    for (const auto& settings : site.controllers) {
+        const auto it = sessions_.find(settings.name);
+        if (it == sessions_.end() || !(it->second->settings() == settings))
+            out.push_back(settings.name);
+    }
+    return out;
+}
+
+gateway::prepared_reload gateway::prepare_reload(const config::site_config& site) const {
+    prepared_reload out{site, {}};
+    const auto starting = restarting(site);
+    for (const auto& settings : site.controllers) {
+        if (!settings.secure ||
+            std::find(starting.begin(), starting.end(), settings.name) == starting.end())
+            continue;
+        try {
+            out.tls[settings.name] = session::make_client_tls_context(settings.tls);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("controller " + settings.name + ": " + e.what());
+        }
+    }
+    return out;
+}
+
+void gateway::apply_reload(prepared_reload prepared) {
+    const auto& site = prepared.site;
     if (site.site != site_.site || site.mqtt != site_.mqtt)
         spdlog::warn("reload: site and mqtt settings take effect after a restart");
     if (site.homeassistant != site_.homeassistant)
@@ -155,7 +188,8 @@ void gateway::reload(const config::site_config& site) {
     for (const auto& settings : site.controllers) {
         if (!sessions_.count(settings.name)) {
             spdlog::info("reload: {} starts", settings.name);
-            add_controller(settings);
+            const auto tls = prepared.tls.find(settings.name);
+            add_controller(settings, tls == prepared.tls.end() ? nullptr : tls->second);
         }
     }
     site_.controllers = site.controllers;

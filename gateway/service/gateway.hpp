@@ -32,9 +32,18 @@ public:
     void start();
     // Closes every WebSocket and publishes offline for every controller and the gateway.
     void stop();
-    // Applies a new site file: controllers added start, removed ones stop, changed ones
-    // restart, unchanged ones keep their WebSocket. Broker and site settings need a restart.
-    void reload(const config::site_config& site);
+    // A new site file made ready to apply: whatever can fail is done here (the TLS contexts of
+    // the controllers it starts are built from their files), before anything changes.
+    struct prepared_reload {
+        config::site_config site;
+        std::map<std::string, std::shared_ptr<boost::asio::ssl::context>, std::less<>> tls;
+    };
+    // Throws std::exception when the new file cannot be used; nothing has changed then.
+    prepared_reload prepare_reload(const config::site_config& site) const;
+    // Applies it: controllers added start, removed ones stop, changed ones restart, unchanged
+    // ones keep their WebSocket. Broker and site settings need a restart.
+    void apply_reload(prepared_reload prepared);
+    void reload(const config::site_config& site) { apply_reload(prepare_reload(site)); }
 
     // The broker connection came up (each time): features that announce themselves do so again.
     void broker_connected();
@@ -47,7 +56,10 @@ public:
     bool write_health(std::string& out);
 
 private:
-    void add_controller(const config::controller_settings& settings);
+    // Names whose session would (re)start if `site` were applied.
+    std::vector<std::string> restarting(const config::site_config& site) const;
+    void add_controller(const config::controller_settings& settings,
+                        std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
     void remove_controller(const std::string& name);
     void dispatch(session::controller_session& from, const protocol::link_event& event);
     // The counters as of now; refers to this gateway's sessions until the next call.

@@ -7,6 +7,7 @@
 #include "gateway/service/gateway.hpp"
 #include "gateway/service/logging.hpp"
 #include "gateway/service/metrics_server.hpp"
+#include "gateway/service/site_reload.hpp"
 #include "gateway/service/systemd_notifier.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +16,8 @@
 #include <iostream>
 #include <optional>
 #include <spdlog/spdlog.h>
+#include <utility>
+#include <variant>
 
 namespace {
 
@@ -76,6 +79,7 @@ private:
         spdlog::info("signal {}: stopping", signal);
         notifier_.stopping();
         reload_signal_.cancel();
+        loader_.cancel();
         if (metrics_)
             metrics_->stop();
         bridge_.stop();
@@ -94,19 +98,49 @@ private:
         });
     }
 
+    // A SIGHUP: the file is loaded without holding up the loop (site_reload), then applied as
+    // a whole or refused as a whole. One load at a time; a SIGHUP during one loads again after.
     void reload() {
-        notifier_.reloading();
-        try {
-            const auto site = mg::config::load_site_config(cli_.config_path);
-            if (!cli_.log_level)
-                spdlog::set_level(spdlog::level::from_str(site.logging.level));
-            bridge_.reload(site);
-            spdlog::info("reloaded {}", cli_.config_path);
-            log_warnings(site);
-        } catch (const mg::config::config_error& e) {
-            spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+        if (loader_.running()) {
+            reload_again_ = true;
+            return;
         }
-        notifier_.ready();
+        notifier_.reloading();
+        spdlog::info("reloading {}", cli_.config_path);
+        loader_.start(cli_.config_path, [this](mg::service::site_reload::result loaded) {
+            if (auto* error = std::get_if<std::string>(&loaded))
+                refuse_reload(*error);
+            else
+                apply_reload(std::get<mg::config::site_config>(loaded));
+            notifier_.ready();
+            if (std::exchange(reload_again_, false))
+                reload();
+        });
+    }
+
+    void apply_reload(const mg::config::site_config& site) {
+        mg::service::gateway::prepared_reload prepared;
+        try {
+            prepared = bridge_.prepare_reload(site);
+        } catch (const std::exception& e) {
+            refuse_reload(cli_.config_path + ": error: " + e.what());
+            return;
+        }
+        try {
+            bridge_.apply_reload(std::move(prepared));
+        } catch (const std::exception& e) {
+            // Not expected: everything that reads a file happened in prepare_reload.
+            spdlog::error("reload of {} failed while applying: {}", cli_.config_path, e.what());
+            return;
+        }
+        if (!cli_.log_level)
+            spdlog::set_level(spdlog::level::from_str(site.logging.level));
+        spdlog::info("reloaded {}", cli_.config_path);
+        log_warnings(site);
+    }
+
+    static void refuse_reload(const std::string& error) {
+        spdlog::error("reload refused, keeping the running configuration: {}", error);
     }
 
     const mg::service::command_line& cli_;
@@ -119,6 +153,8 @@ private:
     boost::asio::signal_set stop_signals_{loop_, SIGINT, SIGTERM};
     boost::asio::signal_set reload_signal_{loop_, SIGHUP};
     boost::asio::steady_timer shutdown_deadline_{loop_};
+    mg::service::site_reload loader_{loop_.get_executor()};
+    bool reload_again_ = false;
 };
 
 } // namespace
@@ -147,6 +183,10 @@ int main(int argc, char** argv) {
     } catch (const mg::config::config_error& e) {
         std::cerr << e.what() << "\n";
         return exit_usage;
+    } catch (const std::exception& e) {
+        // The YAML parser's trial process could not be started (config/yaml_trial.hpp).
+        std::cerr << "mosaic-gateway: " << e.what() << "\n";
+        return exit_runtime_error;
     }
     if (cli.action == mode::check) {
         std::cout << mg::config::summarize(site);

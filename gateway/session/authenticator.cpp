@@ -1,5 +1,6 @@
 #include "gateway/session/authenticator.hpp"
 
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/json_limits.hpp"
 #include "gateway/session/http_connection.hpp"
 
@@ -84,10 +85,8 @@ auth_result interpret_auth_response(unsigned status, std::string_view body) {
                 "authentication answered HTTP " + std::to_string(status)};
     rapidjson::Document doc;
     if (protocol::parse_bounded(doc, body, protocol::max_frame_depth) && doc.IsObject()) {
-        const auto token = doc.FindMember("token");
-        if (token != doc.MemberEnd() && token->value.IsString() &&
-            token->value.GetStringLength() > 0)
-            return {auth_result::outcome::token, token->value.GetString()};
+        if (const auto token = protocol::token_of(doc); !token.empty())
+            return {auth_result::outcome::token, std::string(token)};
     }
     return {auth_result::outcome::rejected, "credentials rejected (no token in reply)"};
 }

@@ -43,9 +43,12 @@ constexpr std::string_view no_slot = "no free connection within max_connections"
 
 controller_session::controller_session(boost::asio::any_io_executor executor,
                                        config::controller_settings settings,
-                                       const protocol::clock& clock, event_handler on_event)
+                                       const protocol::clock& clock, event_handler on_event,
+                                       std::shared_ptr<boost::asio::ssl::context> tls_context)
     : executor_(executor), settings_(std::move(settings)),
-      tls_context_(settings_.secure ? make_client_tls_context(settings_.tls) : nullptr),
+      tls_context_(!settings_.secure ? nullptr
+                   : tls_context     ? std::move(tls_context)
+                                     : make_client_tls_context(settings_.tls)),
       link_(link_settings_for(settings_), clock), control_(control_settings_for(settings_), clock),
       on_event_(std::move(on_event)), timer_(executor), budget_(settings_.max_connections) {}
 
@@ -192,13 +195,8 @@ void controller_session::send_control(const protocol::http_call& call) {
                                             : "connection lost: " + ec.message()));
         }
         // A body may carry a fresh token: one session, one token (docs/protocol.md §2.5).
-        rapidjson::Document body;
-        if (protocol::parse_bounded(body, response.body(), protocol::max_frame_depth) &&
-            body.IsObject()) {
-            const auto token = body.FindMember("token");
-            if (token != body.MemberEnd() && token->value.IsString())
-                self->link_.adopt_token(token->value.GetString());
-        }
+        if (auto token = protocol::answer_token(response.body()))
+            self->link_.adopt_token(std::move(*token));
         const bool kept = self->control_connection_->is_open();
         if (!kept)
             self->close_control();

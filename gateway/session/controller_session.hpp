@@ -29,8 +29,11 @@ public:
     // Receives the link's events and command results; data views are valid during the call only.
     using event_handler = std::function<void(controller_session&, const protocol::link_event&)>;
 
+    // `tls_context`: the context built from the settings beforehand (make_client_tls_context),
+    // so that starting a session cannot fail on a file; built here when not given.
     controller_session(boost::asio::any_io_executor executor, config::controller_settings settings,
-                       const protocol::clock& clock, event_handler on_event);
+                       const protocol::clock& clock, event_handler on_event,
+                       std::shared_ptr<boost::asio::ssl::context> tls_context = nullptr);
     ~controller_session() override;
 
     void start();

@@ -447,5 +447,35 @@ TEST(InboundRouter, ARouteAddedByAHandlerServesTheNextMessage) {
     EXPECT_EQ(late, 1);
 }
 
+// Set by the capture of the handler below when it is destroyed; global, since anything the
+// handler itself holds is gone by then.
+bool capture_destroyed = false;
+bool destroyed_during_call = true;
+
+struct destruction_flag {
+    ~destruction_flag() { capture_destroyed = true; }
+};
+
+TEST(InboundRouter, AHandlerThatUnsubscribesItselfKeepsItsCapturesUntilItReturns) {
+    mqtt::inbound_router router;
+    capture_destroyed = false;
+    destroyed_during_call = true;
+    {
+        auto flag = std::make_shared<destruction_flag>();
+        // A long string lives on the heap: reading it after its destruction is what
+        // AddressSanitizer reports as a use after free.
+        std::string filter(64, 't');
+        router.add(filter, [&router, flag, filter](const inbound_message&) {
+            router.remove(filter);
+            destroyed_during_call = capture_destroyed;
+            EXPECT_EQ(filter.size(), 64u);
+        });
+    }
+    EXPECT_EQ(router.dispatch({std::string(64, 't'), "", "", ""}), 1u);
+    EXPECT_FALSE(destroyed_during_call);
+    EXPECT_TRUE(capture_destroyed);
+    EXPECT_EQ(router.dispatch({std::string(64, 't'), "", "", ""}), 0u);
+}
+
 } // namespace
 } // namespace mg::test
