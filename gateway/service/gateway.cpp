@@ -2,8 +2,10 @@
 
 #include "gateway/config/url.hpp"
 #include "gateway/features/control.hpp"
+#include "gateway/features/json.hpp"
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
+#include "gateway/features/status_json.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -27,12 +29,29 @@ discovery_settings(const std::vector<config::controller_settings>& controllers) 
     return out;
 }
 
+// Where the status page says a controller is: never credentials (the site file keeps those out
+// of URLs, and only the parsed parts are used here).
+std::string shown_url(const config::controller_settings& c) {
+    return std::string(c.secure ? "wss://" : "ws://") + config::host_for_url(c.host) + ":" +
+           std::to_string(c.port) + c.path;
+}
+
+std::string shown_brokers(const config::mqtt_settings& mqtt) {
+    std::string out;
+    for (const auto& b : mqtt.brokers) {
+        out += out.empty() ? "" : ", ";
+        out += std::string(mqtt.secure ? "mqtts://" : "mqtt://") + config::host_for_url(b.host) +
+               ":" + std::to_string(b.port);
+    }
+    return out;
+}
+
 } // namespace
 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
                  mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
     : loop_(loop), site_(site), sink_(sink), topics_(site.mqtt.base_topic, site.site),
-      mqtt_counters_(mqtt_counters) {
+      mqtt_counters_(mqtt_counters), broker_url_(shown_brokers(site.mqtt)) {
     auto availability = std::make_unique<features::availability>(sink_, topics_);
     availability_ = availability.get();
     features_.push_back(std::move(availability));
@@ -46,8 +65,13 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
     auto counters = std::make_unique<features::metrics_counters>();
     counters_ = counters.get();
     features_.push_back(std::move(counters));
-    features_.push_back(std::make_unique<features::gateway_info>(sink_, topics_, site.site, loop_,
-                                                                 std::move(mqtt_counters)));
+    auto board = std::make_unique<features::status_board>();
+    status_ = board.get();
+    features_.push_back(std::move(board));
+    auto info = std::make_unique<features::gateway_info>(
+        sink_, topics_, site.site, loop_, [this] { return features::stats_json(snapshot()); });
+    info_ = info.get();
+    features_.push_back(std::move(info));
     if (site.homeassistant.enabled) {
         auto discovery = std::make_unique<features::ha_discovery>(
             sink_, features::ha::discovery_site{site.homeassistant.prefix, site.site, topics_},
@@ -58,8 +82,19 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
 }
 
 void gateway::broker_connected() {
+    broker_since_ = features::utc_now_iso8601();
+    status_->note({}, "broker connected");
     if (discovery_)
         discovery_->broker_connected();
+}
+
+void gateway::broker_lost() {
+    broker_since_ = features::utc_now_iso8601();
+    status_->note({}, "broker connection lost");
+}
+
+void gateway::note(std::string text) {
+    status_->note({}, std::move(text));
 }
 
 gateway::~gateway() = default;
@@ -78,6 +113,7 @@ void gateway::add_controller(const config::controller_settings& settings) {
             dispatch(from, event);
         });
     sessions_[settings.name] = session;
+    urls_[settings.name] = shown_url(settings);
     for (auto& f : features_)
         f->on_controller_added(*session);
     session->start();
@@ -92,6 +128,8 @@ void gateway::remove_controller(const std::string& name) {
     for (auto& f : features_)
         f->on_controller_removed(*session);
     sessions_.erase(it);
+    if (const auto url = urls_.find(name); url != urls_.end())
+        urls_.erase(url);
 }
 
 void gateway::dispatch(session::controller_session& from, const protocol::link_event& event) {
@@ -109,12 +147,20 @@ features::metrics_snapshot gateway::snapshot() {
         sample->state = protocol::to_string(session->state());
         sample->up = session->state() == protocol::link_state::live;
         sample->messages_in = counted.messages_in;
+        sample->messages_rejected = counted.messages_rejected;
         sample->commands = counted.commands;
         sample->reconnects = session->reconnects();
         sample->auth_renewals = session->authentications();
         sample->last_message_age.reset();
         if (const auto last = session->last_frame(); last != protocol::time_point{})
             sample->last_message_age = std::chrono::duration<double>(now - last).count();
+        const auto& shown = status_->of(name);
+        sample->url = urls_[name];
+        sample->since = shown.since;
+        sample->serial = shown.serial;
+        sample->firmware = shown.firmware;
+        sample->project = shown.project;
+        sample->last_error = shown.last_error;
         ++sample;
     }
     const auto mqtt = mqtt_counters_ ? mqtt_counters_() : features::mqtt_counters{};
@@ -128,6 +174,14 @@ void gateway::write_metrics(std::string& out) {
 
 bool gateway::write_health(std::string& out) {
     return features::write_health(out, snapshot());
+}
+
+void gateway::write_status(std::string& out) {
+    const auto counters = snapshot();
+    features::write_status_json(out, {counters,
+                                      info_->started(),
+                                      {counters.mqtt.connected, broker_url_, broker_since_},
+                                      status_->events()});
 }
 
 void gateway::stop() {
@@ -153,27 +207,35 @@ void gateway::reload(const config::site_config& site) {
         if (same == wanted.end())
             gone.push_back(name);
     }
+    std::vector<std::string> restarted;
     for (const auto& name : gone) {
         const bool kept = std::any_of(site.controllers.begin(), site.controllers.end(),
                                       [&](const auto& c) { return c.name == name; });
         if (kept) {
             spdlog::info("reload: {} stops", name);
+            status_->note(name, "reload: restarts with new settings");
             remove_controller(name);
+            restarted.push_back(name);
             continue;
         }
         // Gone from the site file: after its offline, nothing of it stays on the broker.
         spdlog::info("reload: {} stops and its retained topics are cleared", name);
+        status_->note(name, "reload: removed");
         remove_controller(name);
         sink_.clear_states(topics_.controller(name) + "/");
     }
     for (const auto& settings : site.controllers) {
         if (!sessions_.count(settings.name)) {
             spdlog::info("reload: {} starts", settings.name);
+            if (std::find(restarted.begin(), restarted.end(), settings.name) == restarted.end())
+                status_->note(settings.name, "reload: added");
             add_controller(settings);
         }
     }
     site_.controllers = site.controllers;
     site_.logging = site.logging;
+    status_->note({}, "site file reloaded: " + std::to_string(site.controllers.size()) +
+                          " controller(s)");
 }
 
 } // namespace mg::service

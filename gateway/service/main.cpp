@@ -43,7 +43,8 @@ public:
             metrics_.emplace(loop_.get_executor(), *site.metrics,
                              mg::service::metrics_server::handlers{
                                  [this](std::string& out) { bridge_.write_metrics(out); },
-                                 [this](std::string& out) { return bridge_.write_health(out); }});
+                                 [this](std::string& out) { return bridge_.write_health(out); },
+                                 [this](std::string& out) { bridge_.write_status(out); }});
     }
 
     int run() {
@@ -55,6 +56,8 @@ public:
         sink_.on_connection_change = [this](bool up) {
             if (up)
                 bridge_.broker_connected();
+            else
+                bridge_.broker_lost();
         };
         sink_.start();
         bridge_.start();
@@ -105,6 +108,8 @@ private:
             log_warnings(site);
         } catch (const mg::config::config_error& e) {
             spdlog::error("reload failed, keeping the running configuration: {}", e.what());
+            bridge_.note("reload refused: the new site file has an error (see the log); the "
+                         "running configuration stays");
         }
         notifier_.ready();
     }
