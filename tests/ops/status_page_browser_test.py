@@ -40,8 +40,8 @@ class Rendered(html.parser.HTMLParser):
         elif tag == "li" and self._where[-1:] == ["events"]:
             self.events.append("")
             self._where.append("li")
-        elif self._where:
-            self._where.append(tag)
+        elif self._where and tag not in ("br", "hr", "img", "input", "meta"):
+            self._where.append(tag)  # void elements have no end tag
 
     def handle_endtag(self, tag):
         if self._where:
