@@ -25,7 +25,7 @@ package=(lintian systemd)
 test=(
   mosquitto mosquitto-clients openssl curl procps
   clang-15 libfuzzer-15-dev
-  python3-jinja2 python3-yaml prometheus
+  python3-jinja2 python3-yaml prometheus chromium
 )
 
 case $purpose in

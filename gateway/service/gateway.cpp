@@ -2,8 +2,10 @@
 
 #include "gateway/config/url.hpp"
 #include "gateway/features/control.hpp"
+#include "gateway/features/json.hpp"
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
+#include "gateway/features/status_json.hpp"
 #include "gateway/session/tls.hpp"
 
 #include <algorithm>
@@ -20,12 +22,30 @@ features::controller_context context_of(const config::controller_settings& c) {
                 std::to_string(c.port) + "/"};
 }
 
+// Where the status page says a controller is: never credentials (the site file keeps those out
+// of URLs, and only the parsed parts are used here).
+std::string shown_url(const config::controller_settings& c) {
+    return std::string(c.secure ? "wss://" : "ws://") + config::host_for_url(c.host) + ":" +
+           std::to_string(c.port) + c.path;
+}
+
+std::string shown_brokers(const config::mqtt_settings& mqtt) {
+    std::string out;
+    for (const auto& b : mqtt.brokers) {
+        out += out.empty() ? "" : ", ";
+        out += std::string(mqtt.secure ? "mqtts://" : "mqtt://") + config::host_for_url(b.host) +
+               ":" + std::to_string(b.port);
+    }
+    return out;
+}
+
 } // namespace
 
 gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& site,
                  mqtt::sink& sink, std::function<features::mqtt_counters()> mqtt_counters)
     : loop_(loop), site_(site), sink_(sink), topics_(site.mqtt.base_topic, site.site),
-      mqtt_counters_(mqtt_counters), answers_(sink_, topics_) {
+      mqtt_counters_(mqtt_counters), broker_url_(shown_brokers(site.mqtt)),
+      answers_(sink_, topics_) {
     auto availability = std::make_unique<features::availability>(sink_, topics_);
     availability_ = availability.get();
     features_.push_back(std::move(availability));
@@ -35,8 +55,13 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
     auto counters = std::make_unique<features::metrics_counters>();
     counters_ = counters.get();
     features_.push_back(std::move(counters));
-    features_.push_back(std::make_unique<features::gateway_info>(sink_, topics_, site.site, loop_,
-                                                                 std::move(mqtt_counters)));
+    auto board = std::make_unique<features::status_board>();
+    status_ = board.get();
+    features_.push_back(std::move(board));
+    auto info = std::make_unique<features::gateway_info>(
+        sink_, topics_, site.site, loop_, [this] { return features::stats_json(snapshot()); });
+    info_ = info.get();
+    features_.push_back(std::move(info));
     if (site.homeassistant.enabled) {
         features_.push_back(std::make_unique<features::ha_discovery>(
             sink_, features::ha::discovery_site{site.homeassistant.prefix, site.site, topics_},
@@ -45,8 +70,19 @@ gateway::gateway(boost::asio::any_io_executor loop, const config::site_config& s
 }
 
 void gateway::broker_connected() {
+    broker_since_ = features::utc_now_iso8601();
+    status_->note({}, "broker connected");
     for (auto& f : features_)
         f->on_broker_connected();
+}
+
+void gateway::broker_lost() {
+    broker_since_ = features::utc_now_iso8601();
+    status_->note({}, "broker connection lost");
+}
+
+void gateway::note(std::string text) {
+    status_->note({}, std::move(text));
 }
 
 gateway::~gateway() = default;
@@ -67,6 +103,7 @@ void gateway::add_controller(const config::controller_settings& settings,
         },
         std::move(tls));
     sessions_[settings.name] = session;
+    urls_[settings.name] = shown_url(settings);
     const auto context = context_of(settings);
     for (auto& f : features_)
         f->on_controller_added(*session, context);
@@ -82,6 +119,8 @@ void gateway::remove_controller(const std::string& name) {
     for (auto& f : features_)
         f->on_controller_removed(*session);
     sessions_.erase(it);
+    if (const auto url = urls_.find(name); url != urls_.end())
+        urls_.erase(url);
 }
 
 void gateway::dispatch(session::controller_session& from, const protocol::link_event& event) {
@@ -99,12 +138,20 @@ features::metrics_snapshot gateway::snapshot() {
         sample->state = protocol::to_string(session->state());
         sample->up = session->state() == protocol::link_state::live;
         sample->messages_in = counted.messages_in;
+        sample->messages_rejected = counted.messages_rejected;
         sample->commands = counted.commands;
         sample->reconnects = session->reconnects();
         sample->auth_renewals = session->authentications();
         sample->last_message_age.reset();
         if (const auto last = session->last_frame(); last != protocol::time_point{})
             sample->last_message_age = std::chrono::duration<double>(now - last).count();
+        const auto& shown = status_->of(name);
+        sample->url = urls_[name];
+        sample->since = shown.since;
+        sample->serial = shown.serial;
+        sample->firmware = shown.firmware;
+        sample->project = shown.project;
+        sample->last_error = shown.last_error;
         ++sample;
     }
     const auto mqtt = mqtt_counters_ ? mqtt_counters_() : features::mqtt_counters{};
@@ -120,6 +167,14 @@ void gateway::write_metrics(std::string& out) {
 
 bool gateway::write_health(std::string& out) {
     return features::write_health(out, snapshot());
+}
+
+void gateway::write_status(std::string& out) {
+    const auto counters = snapshot();
+    features::write_status_json(out, {counters,
+                                      info_->started(),
+                                      {counters.mqtt.connected, broker_url_, broker_since_},
+                                      status_->events()});
 }
 
 void gateway::stop() {
@@ -170,16 +225,20 @@ void gateway::apply_reload(prepared_reload prepared) {
         if (same == wanted.end())
             gone.push_back(name);
     }
+    std::vector<std::string> restarted;
     for (const auto& name : gone) {
         const bool kept = std::any_of(site.controllers.begin(), site.controllers.end(),
                                       [&](const auto& c) { return c.name == name; });
         if (kept) {
             spdlog::info("reload: {} stops", name);
+            status_->note(name, "reload: restarts with new settings");
             remove_controller(name);
+            restarted.push_back(name);
             continue;
         }
         // Gone from the site file: after its offline, nothing of it stays on the broker.
         spdlog::info("reload: {} stops and its retained topics are cleared", name);
+        status_->note(name, "reload: removed");
         remove_controller(name);
         for (auto& f : features_)
             f->on_controller_gone(name);
@@ -188,12 +247,16 @@ void gateway::apply_reload(prepared_reload prepared) {
     for (const auto& settings : site.controllers) {
         if (!sessions_.count(settings.name)) {
             spdlog::info("reload: {} starts", settings.name);
+            if (std::find(restarted.begin(), restarted.end(), settings.name) == restarted.end())
+                status_->note(settings.name, "reload: added");
             const auto tls = prepared.tls.find(settings.name);
             add_controller(settings, tls == prepared.tls.end() ? nullptr : tls->second);
         }
     }
     site_.controllers = site.controllers;
     site_.logging = site.logging;
+    status_->note({}, "site file reloaded: " + std::to_string(site.controllers.size()) +
+                          " controller(s)");
 }
 
 } // namespace mg::service

@@ -10,6 +10,7 @@
 #include "gateway/features/ha_discovery.hpp"
 #include "gateway/features/metrics_counters.hpp"
 #include "gateway/features/metrics_text.hpp"
+#include "gateway/features/status_board.hpp"
 #include "gateway/features/topic_scheme.hpp"
 #include "gateway/mqtt/sink.hpp"
 #include "gateway/protocol/clock.hpp"
@@ -47,6 +48,10 @@ public:
 
     // The broker connection came up (each time): features that announce themselves do so again.
     void broker_connected();
+    // The broker connection was lost: noted for the status page.
+    void broker_lost();
+    // An event of the gateway itself for the status page (a reload, a refused reload).
+    void note(std::string text);
 
     std::size_t controllers_live() const { return availability_->live_count(); }
     std::size_t controllers_total() const { return sessions_.size(); }
@@ -54,6 +59,8 @@ public:
     // The /metrics exposition and the /healthz report (returns healthy), appended to `out`.
     void write_metrics(std::string& out);
     bool write_health(std::string& out);
+    // The /status.json report (CONTRACT §9), appended to `out`.
+    void write_status(std::string& out);
 
 private:
     // Names whose session would (re)start if `site` were applied.
@@ -72,7 +79,13 @@ private:
     protocol::steady_clock clock_;
     features::availability* availability_ = nullptr;
     features::metrics_counters* counters_ = nullptr;
+    features::status_board* status_ = nullptr;
+    features::gateway_info* info_ = nullptr;
     std::function<features::mqtt_counters()> mqtt_counters_;
+    std::string broker_url_;   // the configured brokers, for the status page
+    std::string broker_since_; // UTC ISO 8601 of the last broker connect or loss
+    // Each controller's address for the status page: scheme, host, port and path only.
+    std::map<std::string, std::string, std::less<>> urls_;
     std::vector<features::controller_sample> samples_; // reused by every scrape
     // Answers callers of /get and commands; before the features that use it.
     features::answers answers_;

@@ -46,7 +46,8 @@ public:
             metrics_.emplace(loop_.get_executor(), *site.metrics,
                              mg::service::metrics_server::handlers{
                                  [this](std::string& out) { bridge_.write_metrics(out); },
-                                 [this](std::string& out) { return bridge_.write_health(out); }});
+                                 [this](std::string& out) { return bridge_.write_health(out); },
+                                 [this](std::string& out) { bridge_.write_status(out); }});
     }
 
     int run() {
@@ -58,6 +59,8 @@ public:
         sink_.on_connection_change = [this](bool up) {
             if (up)
                 bridge_.broker_connected();
+            else
+                bridge_.broker_lost();
         };
         sink_.start();
         bridge_.start();
@@ -139,8 +142,10 @@ private:
         log_warnings(site);
     }
 
-    static void refuse_reload(const std::string& error) {
+    void refuse_reload(const std::string& error) {
         spdlog::error("reload refused, keeping the running configuration: {}", error);
+        bridge_.note("reload refused: the new site file has an error (see the log); the "
+                     "running configuration stays");
     }
 
     const mg::service::command_line& cli_;

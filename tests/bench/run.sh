@@ -14,7 +14,9 @@
 #      broker, total CPU, memory and end-to-end latency under a steady flood from every
 #      controller, then an idle window.
 # a, b and c run BENCH_REPEAT times, interleaved; the tables show the median run.
-# Prints a results table and writes it to build/bench-results.md. Everything listens on
+# Prints a results table and writes it to build/bench-results.md, and the flood, latency and
+# ceiling rows to build/bench-results.json (the form tests/bench/plot.py draws BENCHMARKS.md's
+# figures from; tests/bench/results/ keeps the run BENCHMARKS.md shows). Everything listens on
 # 127.0.0.1; every process started here is stopped on exit.
 #
 # Knobs (environment):
@@ -44,6 +46,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${BENCH_BIN:-$repo/build/bin}
 results=$repo/build/bench-results.md
+results_json=$repo/build/bench-results.json
 
 rates=${BENCH_RATES:-"20000 50000 200000"}
 count=${BENCH_COUNT:-50000}
@@ -620,7 +623,51 @@ flood_header() {
     table_rows "${rows_targets[@]}"
 } >"$results"
 
+# The same rows as JSON: one object per row, keys in column order; "range" is the [low, high]
+# of the median column over the runs.
+json_rows() {
+    local -a keys
+    read -r -a keys <<<"$1"
+    shift
+    local row sep="" i
+    printf '['
+    for row in "$@"; do
+        local -a cells
+        IFS='|' read -r -a cells <<<"$row"
+        printf '%s\n    {' "$sep"
+        for ((i = 0; i < ${#keys[@]}; i++)); do
+            local value=${cells[$i]:-}
+            if [[ ${keys[$i]} == range ]]; then
+                value="[${value//–/, }]"
+            elif ! [[ $value =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then
+                value="null"
+            fi
+            printf '%s"%s": %s' "$([[ $i -gt 0 ]] && echo ', ')" "${keys[$i]}" "$value"
+        done
+        printf '}'
+        sep=","
+    done
+    printf '\n  ]'
+}
+flood_keys="qos flood_rate messages delivered delivered_rate absorbed_rate gateway_us"
+flood_keys+=" mosquitto_us gateway_peak_rss_mb p50_ms p99_ms max_ms all_p99_ms all_max_ms range"
+{
+    echo "{"
+    echo "  \"source\": \"tests/bench/run.sh\","
+    echo "  \"date\": \"$(date -u +%Y-%m-%d)\","
+    echo "  \"commit\": \"$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)\","
+    echo "  \"load_average\": {\"before\": ${load_before%% *}, \"after\": $(cut -d' ' -f1 /proc/loadavg)},"
+    printf '  "throughput": '
+    json_rows "$flood_keys" "${rows_throughput[@]}"
+    printf ',\n  "latency": '
+    json_rows "$flood_keys" "${rows_latency[@]}"
+    printf ',\n  "ceiling": '
+    json_rows "qos messages delivered publisher_rate subscriber_rate publisher_us mosquitto_us range best_gateway_rate gateway_vs_ceiling_pct" \
+        "${rows_ceiling[@]}"
+    printf '\n}\n'
+} >"$results_json"
+
 echo
 cat "$results"
 echo
-log "written to $results"
+log "written to $results and $results_json; tests/bench/plot.py $results_json draws the figures"

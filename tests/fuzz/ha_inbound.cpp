@@ -24,10 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                          {"homeassistant", "fuzz", topics},
                                          "homeassistant/status",
                                          loop.get_executor(),
-                                         {{"lobby", "http://127.0.0.1/", false, true, true}},
                                          {1ms, 2ms, 1ms, 7}};
     discovery.start();
-    discovery.on_controller_added(lobby);
+    discovery.on_controller_added(
+        lobby, {false, {"timeline", "scene", "group", "beacon", "log"}, "http://127.0.0.1/"});
     for (const auto* topic : {"homeassistant/device/mosaic_1/config",
                               "homeassistant/device/mosaic_gw_fuzz/config",
                               "homeassistant/device/other/config"}) {
