@@ -60,10 +60,10 @@ def mqtt_service():
     except (OSError, ValueError) as e:
         fail(f"cannot get the MQTT broker from the Supervisor: {e}")
     # The HTTP API wraps the data as {"result": "ok", "data": {...}}; bashio returns the data.
-    if isinstance(answer, dict) and "data" in answer:
-        if answer.get("result", "ok") != "ok":
+    if isinstance(answer, dict) and "result" in answer:
+        if answer["result"] != "ok":
             fail(f"the Supervisor has no MQTT broker: {answer.get('message', answer)}")
-        answer = answer["data"]
+        answer = answer.get("data")
     if not isinstance(answer, dict) or not answer.get("host") or not answer.get("port"):
         fail("the Supervisor's mqtt service names no broker (install the Mosquitto broker add-on)")
     return answer
