@@ -77,6 +77,7 @@ void gateway::add_controller(const config::controller_settings& settings) {
         [this](session::controller_session& from, const protocol::link_event& event) {
             dispatch(from, event);
         });
+    session->observe_traffic(observer_);
     sessions_[settings.name] = session;
     for (auto& f : features_)
         f->on_controller_added(*session);
