@@ -230,7 +230,7 @@ TEST(CaptureFile, FileThatCannotBeOpenedIsAUsageError) {
     const auto site =
         dir.write("site.yaml", "site: hotel\nmqtt:\n  url: mqtt://127.0.0.1:1\ncontrollers:\n"
                                "  - name: lobby\n    url: ws://127.0.0.1:9/query\n");
-    for (const std::vector<std::string> mode : {std::vector<std::string>{},
+    for (const std::vector<std::string>& mode : {std::vector<std::string>{},
                                                 std::vector<std::string>{"--probe", "lobby"}}) {
         std::vector<std::string> argv{gateway_binary, "-c", site.string(), "--capture",
                                       "/nonexistent/folder/capture.jsonl"};
