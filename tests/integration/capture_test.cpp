@@ -108,6 +108,8 @@ TEST_F(Capture, DaemonTranscriptHoldsTrafficExpiryAndCommandButNoSecret) {
         ASSERT_TRUE(mqtt.wait_for(C + "/system")) << gateway.log();
         mqtt.publish(C + "/timeline/1/set", "start");
         ASSERT_EQ(sim.wait_http_calls(0, 1).Size(), 1u) << gateway.log();
+        // One keep-alive answered with a live session key first, then the expiry.
+        ASSERT_GE(sim.wait_counter(0, "keepalives_in", [](auto v) { return v >= 2; }), 2);
         sim.control("POST", "/controllers/0/fault", R"({"kind":"expire"})");
         ASSERT_EQ(sim.wait_requests(0, "system", 2), 2) << gateway.log();
         ASSERT_TRUE(mqtt.wait_for_payload(C + "/status", "online")) << gateway.log();
