@@ -70,6 +70,7 @@ expect /usr/share/doc/mosaic-gateway/copyright -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/changelog.gz -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/changelog.Debian.gz -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/README.md -rw-r--r--
+expect /usr/share/doc/mosaic-gateway/capture-format.md -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/examples/example.yaml -rw-r--r--
 expect /usr/share/man/man1/mosaic-gateway.1.gz -rw-r--r--
 # Secrets never ship: the only file in /etc is the starter, which takes passwords from credentials.

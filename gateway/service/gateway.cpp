@@ -102,6 +102,7 @@ void gateway::add_controller(const config::controller_settings& settings,
             dispatch(from, event);
         },
         std::move(tls));
+    session->observe_traffic(observer_);
     sessions_[settings.name] = session;
     urls_[settings.name] = shown_url(settings);
     const auto context = context_of(settings);

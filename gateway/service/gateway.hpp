@@ -30,6 +30,9 @@ public:
             std::function<features::mqtt_counters()> mqtt_counters = {});
     ~gateway();
 
+    // Every controller's traffic is reported to `observer` (`--capture`); set before start().
+    void observe_traffic(protocol::traffic_observer observer) { observer_ = std::move(observer); }
+
     void start();
     // Closes every WebSocket and publishes offline for every controller and the gateway.
     void stop();
@@ -91,6 +94,7 @@ private:
     features::answers answers_;
     std::vector<std::unique_ptr<features::feature>> features_;
     std::map<std::string, std::shared_ptr<session::controller_session>, std::less<>> sessions_;
+    protocol::traffic_observer observer_;
 };
 
 } // namespace mg::service

@@ -3,16 +3,19 @@
 #include "gateway/config/load.hpp"
 #include "gateway/config/warnings.hpp"
 #include "gateway/mqtt/paho_sink.hpp"
+#include "gateway/service/capture_file.hpp"
 #include "gateway/service/command_line.hpp"
 #include "gateway/service/gateway.hpp"
 #include "gateway/service/logging.hpp"
 #include "gateway/service/metrics_server.hpp"
+#include "gateway/service/probe.hpp"
 #include "gateway/service/site_reload.hpp"
 #include "gateway/service/systemd_notifier.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -32,8 +35,9 @@ constexpr int exit_usage = 2;
 
 class gateway_daemon {
 public:
-    gateway_daemon(const mg::service::command_line& cli, const mg::config::site_config& site)
-        : cli_(cli), topics_(site.mqtt.base_topic, site.site),
+    gateway_daemon(const mg::service::command_line& cli, const mg::config::site_config& site,
+                   std::shared_ptr<mg::service::capture_file> capture)
+        : cli_(cli), capture_(std::move(capture)), topics_(site.mqtt.base_topic, site.site),
           sink_(loop_.get_executor(), site.mqtt, topics_.gateway("status")),
           bridge_(loop_.get_executor(), site, sink_,
                   [this] {
@@ -42,6 +46,8 @@ public:
                                                          sink_.connected()};
                   }),
           notifier_(loop_.get_executor(), [this] { return status_line(); }) {
+        if (capture_)
+            bridge_.observe_traffic(mg::service::capture_file::observer(capture_));
         if (site.metrics)
             metrics_.emplace(loop_.get_executor(), *site.metrics,
                              mg::service::metrics_server::handlers{
@@ -122,6 +128,8 @@ private:
     }
 
     void apply_reload(const mg::config::site_config& site) {
+        if (capture_)
+            capture_->add_credentials(site);
         mg::service::gateway::prepared_reload prepared;
         try {
             prepared = bridge_.prepare_reload(site);
@@ -149,6 +157,7 @@ private:
     }
 
     const mg::service::command_line& cli_;
+    std::shared_ptr<mg::service::capture_file> capture_;
     boost::asio::io_context loop_;
     mg::features::topic_scheme topics_;
     mg::mqtt::paho_sink sink_;
@@ -161,6 +170,55 @@ private:
     mg::service::site_reload loader_{loop_.get_executor()};
     bool reload_again_ = false;
 };
+
+// --capture FILE, opened once logging is set up; a file that cannot be opened is a usage error.
+std::optional<std::shared_ptr<mg::service::capture_file>>
+open_capture(const mg::service::command_line& cli, const mg::config::site_config& site) {
+    if (cli.capture_path.empty())
+        return nullptr;
+    try {
+        auto capture =
+            std::make_shared<mg::service::capture_file>(cli.capture_path, cli.capture_max);
+        capture->add_credentials(site);
+        return capture;
+    } catch (const std::exception& e) {
+        std::cerr << "mosaic-gateway: " << e.what() << "\n";
+        return std::nullopt;
+    }
+}
+
+// --probe NAME: exit 0 when everything worked, 1 when a step failed, 2 for an unknown name.
+int probe(const mg::service::command_line& cli, const mg::config::site_config& site) {
+    const auto& controllers = site.controllers;
+    const auto target = std::find_if(controllers.begin(), controllers.end(),
+                                     [&](const auto& c) { return c.name == cli.probe; });
+    if (target == controllers.end()) {
+        std::string names;
+        for (const auto& c : controllers)
+            names += (names.empty() ? "" : ", ") + c.name;
+        std::cerr << "mosaic-gateway: " << cli.config_path << " has no controller named '"
+                  << cli.probe << "'; its controllers: " << names << "\n";
+        return exit_usage;
+    }
+    // The report goes to stdout; the session code's own log lines stay quiet unless asked for.
+    mg::service::setup_logging(cli.log_level.value_or("warn"));
+    const auto capture = open_capture(cli, site);
+    if (!capture)
+        return exit_usage;
+    try {
+        mg::service::probe_settings settings;
+        settings.listen = cli.probe_time;
+        if (*capture)
+            settings.observer = mg::service::capture_file::observer(*capture);
+        const auto report = mg::service::run_probe(*target, settings);
+        std::cout << (cli.probe_json ? mg::service::format_json(report)
+                                     : mg::service::format_text(report));
+        return mg::service::probe_exit_code(report);
+    } catch (const std::exception& e) {
+        std::cerr << "mosaic-gateway: probe " << cli.probe << ": " << e.what() << "\n";
+        return exit_runtime_error;
+    }
+}
 
 } // namespace
 
@@ -197,13 +255,18 @@ int main(int argc, char** argv) {
         std::cout << mg::config::summarize(site);
         return exit_clean;
     }
+    if (cli.action == mode::probe)
+        return probe(cli, site);
 
     try {
         mg::service::setup_logging(cli.log_level.value_or(site.logging.level));
         spdlog::info("mosaic-gateway {} for site {}: {} controller(s), broker {}", MG_VERSION,
                      site.site, site.controllers.size(), site.mqtt.url);
         log_warnings(site);
-        gateway_daemon d(cli, site);
+        const auto capture = open_capture(cli, site);
+        if (!capture)
+            return exit_usage;
+        gateway_daemon d(cli, site, *capture);
         return d.run();
     } catch (const std::exception& e) {
         spdlog::critical("fatal: {}", e.what());

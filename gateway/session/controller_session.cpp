@@ -159,6 +159,7 @@ void controller_session::open_control() {
     control_slot_ = std::move(slot);
     const auto generation = ++control_generation_;
     control_connection_ = std::make_shared<http_connection>(executor_, settings_, tls_context_);
+    control_connection_->observe(observer_);
     control_connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
                                                                       std::string_view step) {
         if (generation != self->control_generation_)
@@ -237,7 +238,8 @@ void controller_session::authenticate_in_budget(std::function<void(auth_result)>
                      // Its connection is closed: the slot is free for what follows.
                      slot.reset();
                      done(std::move(r));
-                 });
+                 },
+                 observer_);
 }
 
 void controller_session::schedule() {
@@ -283,6 +285,7 @@ void controller_session::open_socket() {
     }
     connection_slot_ = std::move(slot);
     connection_ = std::make_shared<websocket_connection>(executor_, settings_, tls_context_);
+    connection_->observe(observer_);
     connection_->open([self = shared_from_this(), generation](boost::system::error_code ec,
                                                               std::string_view step) {
         self->on_open(generation, ec, step);

@@ -7,6 +7,7 @@
 #include "gateway/config/site_config.hpp"
 #include "gateway/protocol/control_queue.hpp"
 #include "gateway/protocol/link.hpp"
+#include "gateway/protocol/traffic.hpp"
 #include "gateway/session/authenticator.hpp"
 #include "gateway/session/connection_budget.hpp"
 #include "gateway/session/controller.hpp"
@@ -43,6 +44,10 @@ public:
     const std::string& name() const override { return settings_.name; }
     void request(std::string_view name, std::string_view params_json, std::uint64_t tag) override;
     void command(protocol::http_call call, std::uint64_t tag) override;
+
+    // Every WebSocket and HTTP exchange of this session is reported to `observer` (`--capture`);
+    // set before start().
+    void observe_traffic(protocol::traffic_observer observer) { observer_ = std::move(observer); }
 
     const config::controller_settings& settings() const { return settings_; }
     protocol::link_state state() const { return link_.state(); }
@@ -90,6 +95,7 @@ private:
     std::uint64_t generation_ = 0; // tells the current socket's handlers from stale ones
     std::uint64_t authentications_ = 0;
     std::string logged_failure_;
+    protocol::traffic_observer observer_;
 };
 
 } // namespace mg::session
