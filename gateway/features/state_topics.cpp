@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <spdlog/spdlog.h>
 
 namespace mg::features {
@@ -64,6 +65,7 @@ std::string object_key(std::string_view kind, const rapidjson::Value& item) {
 void state_topics::on_controller_removed(session::controller& c) {
     const auto prefix = topics_.controller(c.name()) + "/";
     state_.forget(prefix);
+    group_scales_.erase(c.name());
     std::erase_if(listed_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
 }
 
@@ -144,6 +146,21 @@ void state_topics::object(const std::string& controller, std::string_view kind,
         return reject(controller, std::string(kind) + " object without identity");
     if (!valid_state(kind, item))
         return reject(controller, std::string(kind) + " object with an unknown state");
+    if (kind == "group") {
+        if (const auto* level = member(item, "level")) {
+            const auto percent = group_scales_[controller].percent(*level);
+            if (percent && *percent != level->GetDouble()) {
+                rapidjson::Document scaled;
+                scaled.CopyFrom(item, scaled.GetAllocator());
+                auto& value = scaled["level"];
+                if (*percent == std::floor(*percent))
+                    value.SetInt64(static_cast<std::int64_t>(*percent));
+                else
+                    value.SetDouble(*percent);
+                return publish_object(controller, kind, key, scaled);
+            }
+        }
+    }
     publish_object(controller, kind, key, item);
 }
 
