@@ -117,7 +117,7 @@ TEST(Operations, MetricsPassPromtoolAndCountTraffic) {
     EXPECT_GE(sample(after.body, "mosaic_gateway_mqtt_messages_published_total"), out_before + 1);
 
     // Other paths and methods.
-    EXPECT_EQ(http_get(port, "/").status, 404);
+    EXPECT_EQ(http_get(port, "/nothing-here").status, 404);
     EXPECT_EQ(http_get(port, "/metrics/x").status, 404);
     EXPECT_EQ(http_get(port, "/metrics", 5s, "POST").status, 405);
     EXPECT_EQ(http_get(port, "/metrics?name=x").status, 200);

@@ -129,7 +129,7 @@ TEST(SiteFileRefusal, CheckLoadsEveryNamedFileAndNamesTheKeyOfOneThatCannotBeUse
     const std::string controller = "controllers:\n  - name: a\n    url: wss://127.0.0.1:1\n";
     const std::vector<refusal> cases = {
         {"site: s\n" + controller + "    tls:\n      ca_file: broken-ca.pem\n",
-         ":5:16: error: controllers[0].tls.ca_file: '" + (dir.path() / "broken-ca.pem").string() +
+         ":6:16: error: controllers[0].tls.ca_file: '" + (dir.path() / "broken-ca.pem").string() +
              "' is not a PEM file of CA certificates"},
         {"site: s\nmqtt:\n  url: mqtts://127.0.0.1\n  tls:\n    cert_file: broken-ca.pem\n"
          "    key_file: text.pem\n" +
