@@ -28,6 +28,12 @@ template <class T> const T* player::next(const std::vector<T>& answers, std::siz
 http_reply player::answer_http(std::string_view method, std::string_view path,
                                std::string_view body) {
     if (path == "/authenticate" || path.starts_with("/authenticate?")) {
+        const auto shape = login_shape(body);
+        if (const auto by_shape = script_.authenticate_by_shape.find(shape);
+            by_shape != script_.authenticate_by_shape.end()) {
+            const auto* a = next(by_shape->second, auth_shape_cursors_[shape]);
+            return {a->status, with_own_tokens(a->body)};
+        }
         if (const auto* a = next(script_.authenticate, auth_cursor_))
             return {a->status, with_own_tokens(a->body)};
         // Nothing recorded: the capture began with a live session. Any credentials do.

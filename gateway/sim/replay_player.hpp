@@ -31,7 +31,8 @@ public:
 
     const script& recorded() const { return script_; }
 
-    // Any credentials: /authenticate gets the recorded answers in order, the last repeated.
+    // Any credentials: /authenticate gets the recorded answers to logins of its shape (the same
+    // member names) in order, else all recorded answers in order; the last repeated.
     http_reply answer_http(std::string_view method, std::string_view path, std::string_view body);
 
     // A new WebSocket connection: its number and the frames timed from its open.
@@ -52,6 +53,7 @@ private:
 
     script script_;
     std::size_t auth_cursor_ = 0;
+    std::map<std::string, std::size_t, std::less<>> auth_shape_cursors_;
     std::map<std::string, std::size_t, std::less<>> http_cursors_;
     std::map<std::string, std::size_t, std::less<>> reply_cursors_;
     std::size_t keepalive_cursor_ = 0;

@@ -234,10 +234,13 @@ private:
             return;
         }
         const http_answer answer{e.status, e.body, e.line};
-        if (it->path == "/authenticate" || it->path.starts_with("/authenticate?"))
+        if (it->path == "/authenticate" || it->path.starts_with("/authenticate?")) {
             out_.authenticate.push_back(answer);
-        else
+            if (auto shape = login_shape(it->body); !shape.empty())
+                out_.authenticate_by_shape[std::move(shape)].push_back(answer);
+        } else {
             out_.http[http_key(it->method, it->path, it->body)].push_back(answer);
+        }
         http_pending_.erase(it);
     }
 
@@ -275,6 +278,20 @@ std::string http_key(std::string_view method, std::string_view path, std::string
     if (json::parse_object(doc, body))
         return key + sorted_text(doc, {"token"});
     return key + std::string(body);
+}
+
+std::string login_shape(std::string_view body) {
+    rapidjson::Document doc;
+    if (!json::parse_object(doc, body))
+        return {};
+    std::vector<std::string> names;
+    for (const auto& m : doc.GetObject())
+        names.emplace_back(m.name.GetString(), m.name.GetStringLength());
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ",") + n;
+    return out.empty() ? "{}" : out;
 }
 
 bool is_keepalive(std::string_view text) {

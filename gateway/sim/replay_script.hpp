@@ -44,6 +44,9 @@ struct connection_script {
 struct script {
     std::string url; // of the first recorded WebSocket; wss:// means the replay serves TLS
     std::vector<http_answer> authenticate; // POST /authenticate answers, in order
+    // The same answers by the shape of the login they answered (login_shape), so firmware that
+    // refuses `username` and takes `user` is replayed as such.
+    std::map<std::string, std::vector<http_answer>, std::less<>> authenticate_by_shape;
     // Other HTTP calls: request_key(method, path, body) -> its answers in order.
     std::map<std::string, std::vector<http_answer>, std::less<>> http;
     // WebSocket requests: request_key(frame text) -> the recorded replies in order. A request
@@ -63,6 +66,10 @@ std::string request_key(std::string_view text);
 // The identity of an HTTP call: method, path and body (JSON bodies without `token`, sorted).
 std::string http_key(std::string_view method, std::string_view path, std::string_view body);
 
+// The names of a JSON login body's members, sorted ("password,user"); empty when the body is not
+// a JSON object. Credentials differ between a capture (placeholders) and its replay: the names
+// do not.
+std::string login_shape(std::string_view body);
 // A keep-alive frame from the client: `{}`, `{"token":…}`, or the empty text some clients send.
 bool is_keepalive(std::string_view text);
 // The channel a subscribe frame names (`remote-device` read as `remote_device`), or empty.

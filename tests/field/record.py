@@ -46,7 +46,12 @@ def mqtt(topic, payload):
     return ("mqtt", topic, payload)
 
 
-SECURED = ["--user", "gateway:secret"]
+# A username and password that occur in no text of the controller's: the capture replaces them
+# wherever they occur ("gateway" would turn the system reply's "default_gateway" into
+# "default_<username>", and "wrong" the error text into "<password> username or password").
+USER = "field-user"
+SECURED = ["--user", USER + ":secret"]
+WRONG = "x7-not-it"
 LIVE = {"until": "online"}
 CHANGES = [
     ctl("timeline", {"num": 1, "state": "running", "position": 5000, "onstage": True}),
@@ -73,13 +78,13 @@ SCENARIOS = {
     "msc-secured": dict(sim=SECURED, password="secret", steps=CHANGES),
     "tls": dict(sim=["--tls"] + SECURED, password="secret", tls=True, steps=CHANGES),
     "wrong-credentials-redirect": dict(sim=SECURED + ["--wrong-credentials", "redirect"],
-                                       password="wrong", until="auth_failed", steps=[wait(1.0)]),
+                                       password=WRONG, until="auth_failed", steps=[wait(1.0)]),
     "wrong-credentials-401": dict(sim=SECURED + ["--wrong-credentials", "401"],
-                                  password="wrong", until="auth_failed", steps=[wait(1.0)]),
+                                  password=WRONG, until="auth_failed", steps=[wait(1.0)]),
     "wrong-credentials-403": dict(sim=SECURED + ["--wrong-credentials", "403"],
-                                  password="wrong", until="auth_failed", steps=[wait(1.0)]),
+                                  password=WRONG, until="auth_failed", steps=[wait(1.0)]),
     "wrong-credentials-no-token": dict(sim=SECURED + ["--wrong-credentials", "no-token"],
-                                       password="wrong", until="auth_failed", steps=[wait(1.0)]),
+                                       password=WRONG, until="auth_failed", steps=[wait(1.0)]),
     "expired-token-401": dict(sim=SECURED + ["--expired-token", "401"], password="secret",
                               steps=[ctl("fault", {"kind": "expire"}),
                                      mqtt("group/1/set", "40"), wait(4.0)]),
@@ -137,7 +142,7 @@ def site_yaml(name, scenario):
              "    poll:",
              "      - { request: system, every: on_connect }"]
     if "password" in scenario:
-        lines += ["    username: gateway", f"    password: {scenario['password']}"]
+        lines += [f"    username: {USER}", f"    password: {scenario['password']}"]
     if scenario.get("tls"):
         lines += ["    tls: { fingerprint_sha256: \"${MOSAIC_FINGERPRINT}\" }"]
     lines += ["logging: { level: debug }"]
@@ -187,7 +192,7 @@ def self_signed(work):
 
 def start_proxy(capture, name, scenario, sim_port, work):
     """Runs capture_proxy in a thread; returns its port and the fingerprint it presents."""
-    redactor = capture_proxy.Redactor("gateway" if "password" in scenario else "",
+    redactor = capture_proxy.Redactor(USER if "password" in scenario else "",
                                       scenario.get("password", ""))
     tls = scenario.get("tls", False)
     listen_tls, fingerprint = self_signed(work) if tls else (None, "-")

@@ -70,6 +70,32 @@ TEST(ReplayPlayer, AuthenticateAnswersAnyCredentialsAsRecordedWithItsOwnTokens) 
         << "past the recording the last answer repeats";
 }
 
+// Firmware that refuses `username` and takes `user` (docs/protocol.md §2.2): a client that never
+// tries `user` must not get the token the recorded one got with it.
+TEST(ReplayPlayer, AuthenticateAnswersEachLoginShapeAsRecorded) {
+    const auto capture =
+        line(
+            0.0, "http_request",
+            R"("method":"POST","path":"/authenticate","body":"{\"username\":\"<username>\",\"password\":\"<password>\"}")") +
+        line(0.1, "http_response",
+             R"("method":"POST","path":"/authenticate","status":400,"body":"")") +
+        line(
+            0.2, "http_request",
+            R"("method":"POST","path":"/authenticate","body":"{\"user\":\"<username>\",\"password\":\"<password>\"}")") +
+        line(
+            0.3, "http_response",
+            R"("method":"POST","path":"/authenticate","status":200,"body":"{\"token\":\"<token-1>\"}")");
+    auto p = make_player(capture);
+    EXPECT_EQ(p.answer_http("POST", "/authenticate", R"({"username":"a","password":"b"})").status,
+              400u);
+    EXPECT_EQ(p.answer_http("POST", "/authenticate", R"({"password":"b","username":"a"})").status,
+              400u)
+        << "the same shape again gets its own answer, not the next one recorded";
+    const auto user = p.answer_http("POST", "/authenticate", R"({"user":"a","password":"b"})");
+    EXPECT_EQ(user.status, 200u);
+    EXPECT_EQ(user.body, R"({"token":"replay-token-1"})");
+}
+
 TEST(ReplayPlayer, AnswersTheSameRequestWithTheRecordedReplyInOrderCarryingTheClientsId) {
     auto p = make_player(secured_session);
     const auto c = p.open_connection();
