@@ -97,10 +97,14 @@ TEST(Operations, MetricsPassPromtoolAndCountTraffic) {
 
     // Traffic moves the counters.
     const std::string lobby = "{controller=\"lobby\"}";
+    // Up comes with the subscriptions; the replies read on connect are counted as they arrive.
+    const auto counted = wait_reply(port, "/metrics", [&](const http_reply& r) {
+        return sample(r.body, "mosaic_gateway_controller_messages_received_total" + lobby) >= 1;
+    });
     const auto in_before =
-        sample(up.body, "mosaic_gateway_controller_messages_received_total" + lobby);
-    const auto out_before = sample(up.body, "mosaic_gateway_mqtt_messages_published_total");
-    ASSERT_GE(in_before, 1);
+        sample(counted.body, "mosaic_gateway_controller_messages_received_total" + lobby);
+    const auto out_before = sample(counted.body, "mosaic_gateway_mqtt_messages_published_total");
+    ASSERT_GE(in_before, 1) << counted.body;
     for (int level = 1; level <= 20; ++level)
         sim.control("POST", "/controllers/0/group",
                     "{\"num\":1,\"level\":" + std::to_string(level) + "}");
