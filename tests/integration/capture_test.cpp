@@ -177,6 +177,8 @@ TEST_F(Capture, StopsAtTheSizeBoundWithAFinalLine) {
     gateway_process gateway(site_yaml(broker.url(), sim.url()),
                             {"--capture", file, "--capture-max", "4K"});
     ASSERT_TRUE(mqtt.wait_for(C + "/system")) << gateway.log();
+    // The start-up traffic passes 4 KiB a little after the first state is out.
+    ASSERT_TRUE(gateway.wait_for_log("capturing stopped")) << gateway.log();
     EXPECT_EQ(gateway.stop(), 0);
     const auto text = dir.read("small.jsonl");
     EXPECT_LE(text.size(), 4096u);

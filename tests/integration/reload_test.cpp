@@ -73,17 +73,6 @@ int threads_of(pid_t pid) {
     return -1;
 }
 
-bool wait_for_log(gateway_process& gateway, std::string_view text,
-                  std::chrono::milliseconds timeout = 15s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (gateway.log().find(text) == std::string::npos) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
-
 // The group level the simulator is told reaches the broker: state still flows.
 void expect_state_flows(sim_process& sim, mqtt_recorder& mqtt, int level,
                         std::chrono::milliseconds within = 10s) {
@@ -176,12 +165,12 @@ TEST_F(Reload, AFileTheYamlParserCannotFinishIsRefusedWhileStateKeepsFlowing) {
 
     gateway.dir().write("site.yaml", hanging_yaml());
     gateway.proc().signal(SIGHUP);
-    ASSERT_TRUE(wait_for_log(gateway, "reloading")) << gateway.log();
+    ASSERT_TRUE(gateway.wait_for_log("reloading")) << gateway.log();
     // The parse runs for up to 5 s; meanwhile the loop serves the controller.
     expect_state_flows(sim, mqtt, 41, 3s);
     EXPECT_EQ(gateway.log().find("reload refused"), std::string::npos)
         << "state flowed while the parser still ran";
-    ASSERT_TRUE(wait_for_log(gateway, "reload refused, keeping the running configuration"))
+    ASSERT_TRUE(gateway.wait_for_log("reload refused, keeping the running configuration"))
         << gateway.log();
     EXPECT_NE(gateway.log().find("did not finish within 5 s"), std::string::npos) << gateway.log();
 
@@ -206,7 +195,7 @@ TEST_F(Reload, AFileNamingACertificateThatCannotBeUsedIsRefusedAsAWhole) {
                                 sim.url(1, "wss") + "', tls: { ca_file: broken-ca.pem } }\n";
     gateway.dir().write("site.yaml", changed);
     gateway.proc().signal(SIGHUP);
-    ASSERT_TRUE(wait_for_log(gateway, "reload refused, keeping the running configuration"))
+    ASSERT_TRUE(gateway.wait_for_log("reload refused, keeping the running configuration"))
         << gateway.log();
     EXPECT_NE(gateway.log().find("controllers[1].tls.ca_file"), std::string::npos) << gateway.log();
     EXPECT_TRUE(gateway.proc().running());
@@ -219,7 +208,7 @@ TEST_F(Reload, AFileNamingACertificateThatCannotBeUsedIsRefusedAsAWhole) {
                                                "  - { name: b, url: '" + sim.url(1) +
                                                    "', username: u, password_file: nope }\n"));
     gateway.proc().signal(SIGHUP);
-    ASSERT_TRUE(wait_for_log(gateway, "controllers[1].password_file")) << gateway.log();
+    ASSERT_TRUE(gateway.wait_for_log("controllers[1].password_file")) << gateway.log();
     EXPECT_TRUE(gateway.proc().running());
     expect_state_flows(sim, mqtt, 44);
 
