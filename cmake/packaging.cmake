@@ -7,7 +7,8 @@
 #   /usr/bin/mosaic-gateway, /usr/bin/mosaic-sim
 #   /lib/systemd/system/mosaic-gateway@.service
 #   /etc/mosaic-gateway/starter.yaml                    (conffile: a site file to copy)
-#   /usr/share/doc/mosaic-gateway/{README.md,copyright,changelog.gz,changelog.Debian.gz}
+#   /usr/share/doc/mosaic-gateway/{README.md,capture-format.md,copyright,changelog.gz,
+#                                  changelog.Debian.gz}
 #   /usr/share/doc/mosaic-gateway/examples/example.yaml (every setting, for reference)
 #   /usr/share/man/man1/mosaic-gateway.1.gz
 # The unit and the config live at fixed, absolute places: the unit names
@@ -63,6 +64,7 @@ install(FILES ${MG_PACKAGE_STAGE}/mosaic-gateway.1.gz DESTINATION ${CMAKE_INSTAL
 
 install(FILES
           ${PROJECT_SOURCE_DIR}/README.md
+          ${PROJECT_SOURCE_DIR}/docs/capture-format.md
           ${PROJECT_SOURCE_DIR}/packaging/copyright
           ${MG_PACKAGE_STAGE}/changelog.gz
           ${MG_PACKAGE_STAGE}/changelog.Debian.gz

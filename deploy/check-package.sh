@@ -8,7 +8,9 @@
 #      nothing outside the package's own places;
 #   2. control data: name, section, maintainer, shared library dependencies, the conffile,
 #      and executable maintainer scripts;
-#   3. the packaged binary runs and reports the package's upstream version;
+#   3. the packaged binaries are built for the package's architecture, and the gateway runs
+#      and reports the package's upstream version (an arm64 package's through
+#      qemu-user-static, on a machine of another architecture);
 #   4. lintian: fails on any error (E:), warnings and notes are shown only;
 #   5. systemd-analyze verify on the packaged unit, as an instance;
 #   6. systemd-analyze security --offline=yes on the packaged unit: exposure 2.0 or lower.
@@ -27,7 +29,12 @@ if [ $# -eq 0 ]; then
 fi
 [ -f "$deb" ] || { echo "check-package.sh: no such package: $deb" >&2; exit 2; }
 
-./deploy/install-deps.sh package
+# An arm64 package's programs run here through qemu-user-static (the arm64 set).
+if [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] && [ "$(dpkg --print-architecture)" != arm64 ]; then
+  ./deploy/install-deps.sh arm64
+else
+  ./deploy/install-deps.sh package
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -63,6 +70,7 @@ expect /usr/share/doc/mosaic-gateway/copyright -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/changelog.gz -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/changelog.Debian.gz -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/README.md -rw-r--r--
+expect /usr/share/doc/mosaic-gateway/capture-format.md -rw-r--r--
 expect /usr/share/doc/mosaic-gateway/examples/example.yaml -rw-r--r--
 expect /usr/share/man/man1/mosaic-gateway.1.gz -rw-r--r--
 # Secrets never ship: the only file in /etc is the starter, which takes passwords from credentials.
@@ -107,8 +115,27 @@ done
 # 3. The packaged binary -------------------------------------------------------------------
 mkdir "$work/root"
 dpkg-deb -x "$deb" "$work/root"
+arch=$(field Architecture)
+case $arch in
+amd64) machine="Advanced Micro Devices X86-64" ;;
+arm64) machine=AArch64 ;;
+*) machine="" ;;
+esac
+[ -n "$machine" ] && pass "Architecture: $arch" || fail "Architecture is $arch (amd64 or arm64)"
+for program in mosaic-gateway mosaic-sim; do
+  elf=$(readelf -h "$work/root/usr/bin/$program" | sed -n 's/^ *Machine: *//p')
+  [ "$elf" = "$machine" ] && pass "$program is built for $arch ($elf)" \
+    || fail "$program is built for '$elf', the package is $arch"
+done
+run=()
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+  case $arch in
+  arm64) run=(qemu-aarch64-static -L /) ;;
+  esac
+  command -v "${run[0]:-none}" >/dev/null || fail "no way to run $arch programs here (qemu-user-static)"
+fi
 upstream=$(field Version | sed 's/-[^-]*$//')
-version=$("$work/root/usr/bin/mosaic-gateway" --version 2>&1) || true
+version=$("${run[@]}" "$work/root/usr/bin/mosaic-gateway" --version 2>&1) || true
 [ "$version" = "mosaic-gateway $upstream" ] && pass "--version: $version" \
   || fail "--version printed '$version', expected 'mosaic-gateway $upstream'"
 

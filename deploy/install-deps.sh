@@ -4,9 +4,13 @@
 #   deploy/install-deps.sh            what building needs: compiler, cmake, libraries (default)
 #   deploy/install-deps.sh package    that, and what deploy/check-package.sh runs (lintian,
 #                                     systemd-analyze)
+#   deploy/install-deps.sh arm64      what `deploy/package.sh --arch arm64` needs: the cross
+#                                     compiler, the libraries for arm64 (Debian multiarch) and
+#                                     qemu-user-static to run arm64 programs here
+#   deploy/install-deps.sh image      what deploy/image.sh needs: podman, runc, mmdebstrap
 #   deploy/install-deps.sh test       everything deploy/test.sh, the fuzz targets, the benchmarks
-#                                     and the demo need: that, and mosquitto, clang-15 with
-#                                     libFuzzer, openssl, promtool, ...
+#                                     and the demo need: all of the above, and mosquitto,
+#                                     clang-15 with libFuzzer, openssl, promtool, ...
 #
 # Idempotent: does nothing when every package is already there. Runs as root or through sudo.
 # Installing never starts a service: a package that ships one (mosquitto, prometheus) stays
@@ -22,18 +26,30 @@ build=(
   libspdlog-dev libfmt-dev googletest libgtest-dev libgmock-dev libssl-dev libsystemd-dev
 )
 package=(lintian systemd)
+# libyaml-cpp-dev cannot be installed for two architectures at once (it is not Multi-Arch:
+# same): only its run-time half is installed for arm64, and deploy/package.sh unpacks the
+# arm64 headers and CMake files into its own build directory.
+arm64=(
+  crossbuild-essential-arm64 qemu-user-static pkgconf:arm64
+  libboost1.81-dev:arm64 libpaho-mqttpp-dev:arm64 libpaho-mqtt-dev:arm64 libyaml-cpp0.7:arm64
+  libspdlog-dev:arm64 libfmt-dev:arm64 libssl-dev:arm64 libsystemd-dev:arm64
+  libgtest-dev:arm64 libgmock-dev:arm64
+)
+image=(podman runc mmdebstrap)
 test=(
   mosquitto mosquitto-clients openssl curl procps
-  clang-15 libfuzzer-15-dev
-  python3-jinja2 python3-yaml prometheus
+  ccache clang-15 libfuzzer-15-dev
+  python3-jinja2 python3-yaml prometheus chromium
 )
 
 case $purpose in
 build) wanted=("${build[@]}") ;;
 package) wanted=("${build[@]}" "${package[@]}") ;;
-test) wanted=("${build[@]}" "${package[@]}" "${test[@]}") ;;
+arm64) wanted=("${build[@]}" "${package[@]}" "${arm64[@]}") ;;
+image) wanted=("${build[@]}" "${package[@]}" "${image[@]}") ;;
+test) wanted=("${build[@]}" "${package[@]}" "${arm64[@]}" "${image[@]}" "${test[@]}") ;;
 *)
-  echo "usage: install-deps.sh [build|package|test]" >&2
+  echo "usage: install-deps.sh [build|package|arm64|image|test]" >&2
   exit 2
   ;;
 esac
@@ -71,8 +87,12 @@ printf '#!/bin/sh\n# mosaic-gateway install-deps.sh: no service starts while it 
 $sudo chmod 755 "$policy"
 
 echo "installing: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+# Packages named NAME:arm64 come from Debian's arm64 archive next to the machine's own.
+if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $sudo dpkg --add-architecture arm64
+fi
+$sudo apt-get update -qq -o DPkg::Lock::Timeout=600
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
   "${missing[@]}" >/dev/null
 
 # The packages of these sets that ship a daemon enabled it for the next boot: disable the ones

@@ -61,7 +61,7 @@ controller_tls read_tls(const reader& in, const field& f) {
     const map_reader map(in, f, tls_keys);
     controller_tls out;
     if (const auto ca = map.get("ca_file"))
-        out.ca_file = in.readable_file(*ca);
+        out.ca_file = in.ca_file(*ca);
     if (const auto fingerprint = map.get("fingerprint_sha256")) {
         try {
             out.fingerprint_sha256 = normalize_fingerprint(in.text(*fingerprint));

@@ -2,6 +2,7 @@
 
 #include "gateway/config/names.hpp"
 #include "gateway/config/sections.hpp"
+#include "gateway/config/yaml_trial.hpp"
 
 #include <array>
 #include <cstdlib>
@@ -100,11 +101,24 @@ site_config parse_site_config(std::string_view yaml, const std::string& file_nam
     return config;
 }
 
-site_config load_site_config(const std::string& path) {
-    const auto text = read_disk_file(path);
+std::string read_site_file(const std::string& path) {
+    auto text = read_disk_file(path);
     if (!text)
         throw config_error(path + ": error: cannot read file");
-    return parse_site_config(*text, path, process_env, read_disk_file);
+    return std::move(*text);
+}
+
+site_config parse_site_file(const std::string& path, std::string_view text) {
+    return parse_site_config(text, path, process_env, read_disk_file);
+}
+
+site_config load_site_config(const std::string& path) {
+    const auto text = read_site_file(path);
+    yaml_trial trial(text);
+    const auto outcome = trial.wait(yaml_parse_limit);
+    if (outcome != yaml_trial::outcome::finished)
+        throw config_error(path + ": error: " + describe(outcome));
+    return parse_site_file(path, text);
 }
 
 } // namespace mg::config

@@ -67,7 +67,7 @@ mqtt_tls read_tls(const reader& in, const field& f) {
     const map_reader map(in, f, tls_keys);
     mqtt_tls out;
     if (const auto ca = map.get("ca_file"))
-        out.ca_file = in.readable_file(*ca);
+        out.ca_file = in.ca_file(*ca);
     const auto cert = map.get("cert_file");
     const auto key = map.get("key_file");
     if (cert && !key)
@@ -75,8 +75,9 @@ mqtt_tls read_tls(const reader& in, const field& f) {
     if (key && !cert)
         in.fail(map.key_mark("key_file"), key->path, "key_file needs a cert_file");
     if (cert) {
-        out.cert_file = in.readable_file(*cert);
-        out.key_file = in.readable_file(*key);
+        out.cert_file = in.file_path(*cert);
+        out.key_file = in.file_path(*key);
+        in.check_key_pair(*cert, *key);
     }
     if (const auto verify = map.get("verify"))
         out.verify = in.boolean(*verify);

@@ -1,5 +1,7 @@
 #include "gateway/config/suggest.hpp"
 
+#include "gateway/protocol/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -7,12 +9,7 @@
 namespace mg::config {
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using protocol::lower;
 
 } // namespace
 

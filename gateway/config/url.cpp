@@ -1,5 +1,7 @@
 #include "gateway/config/url.hpp"
 
+#include "gateway/protocol/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -21,12 +23,7 @@ constexpr scheme_info broker_schemes[] = {{"mqtt", false, 1883}, {"mqtts", true,
     throw std::invalid_argument(std::move(message));
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
+using protocol::lower;
 
 const scheme_info& find_scheme(std::string_view scheme, url_kind kind) {
     const auto& table = kind == url_kind::controller ? controller_schemes : broker_schemes;

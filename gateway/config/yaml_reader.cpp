@@ -3,6 +3,8 @@
 #include "gateway/config/duration.hpp"
 #include "gateway/config/env.hpp"
 #include "gateway/config/suggest.hpp"
+#include "gateway/config/tls_files.hpp"
+#include "gateway/protocol/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -29,11 +31,7 @@ std::string in_quotes(std::string_view text) {
     return quoted;
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
+using protocol::lower;
 
 } // namespace
 
@@ -180,11 +178,18 @@ std::string reader::file_contents(const field& f) const {
     return std::move(*contents);
 }
 
-std::string reader::readable_file(const field& f) const {
-    auto path = file_path(f);
-    if (!read_file_(path))
-        fail(f, "cannot read file '" + path + "'");
-    return path;
+std::string reader::ca_file(const field& f) const {
+    if (const auto problem = ca_file_problem(file_contents(f)))
+        fail(f, "'" + file_path(f) + "' " + *problem);
+    return file_path(f);
+}
+
+void reader::check_key_pair(const field& cert, const field& key) const {
+    const auto problem = client_key_pair_problem(file_contents(cert), file_contents(key));
+    if (!problem)
+        return;
+    const auto& at = problem->in_key ? key : cert;
+    fail(at, "'" + file_path(at) + "' " + problem->message);
 }
 
 map_reader::map_reader(const reader& in, const field& f, std::span<const std::string_view> keys)

@@ -54,9 +54,12 @@ public:
     std::string file_path(const field& f) const;
     // Contents of the file the field names.
     std::string file_contents(const field& f) const;
-    // The name of a file opened later (certificates, keys), checked now so that a wrong name shows
-    // up in `--check` rather than at the first connection.
-    std::string readable_file(const field& f) const;
+    // A CA file, loaded into a TLS context now as a connection will load it, so that a file
+    // that cannot serve shows up in `--check` rather than at the first connection. Its path.
+    std::string ca_file(const field& f) const;
+    // A client certificate and its key, loaded together the same way; a problem is reported
+    // at the field of the file at fault.
+    void check_key_pair(const field& cert, const field& key) const;
 
 private:
     std::string file_name_;

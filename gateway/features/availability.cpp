@@ -11,7 +11,7 @@ void availability::stop() {
         publish_offline(name);
 }
 
-void availability::on_controller_added(session::controller& c) {
+void availability::on_controller_added(session::controller& c, const controller_context&) {
     live_.emplace(c.name(), false);
     sink_.publish_state(topics_.controller(c.name(), "status"), "offline");
 }

@@ -16,7 +16,7 @@ public:
     availability(mqtt::sink& sink, const topic_scheme& topics) : sink_(sink), topics_(topics) {}
 
     void stop() override;
-    void on_controller_added(session::controller& c) override;
+    void on_controller_added(session::controller& c, const controller_context& context) override;
     void on_controller_removed(session::controller& c) override;
     void on_event(session::controller& c, const protocol::link_event& event) override;
 

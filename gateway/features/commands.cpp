@@ -1,6 +1,8 @@
 #include "gateway/features/commands.hpp"
 
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/json_limits.hpp"
+#include "gateway/protocol/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -41,13 +43,7 @@ std::string_view trim(std::string_view text) {
     return text.substr(first, text.find_last_not_of(space) - first + 1);
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
-    });
-    return out;
-}
+using protocol::lower;
 
 bool one_of(std::string_view value, words allowed) {
     return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
@@ -433,12 +429,7 @@ command parse(std::string_view suffix, std::string_view payload, const command_c
     refuse("no command topic " + std::string(suffix));
 }
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject())
-        return nullptr;
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
+using protocol::member;
 
 // A list member of a reply, or the object itself for a single-object broadcast.
 template <typename F> void each(const rapidjson::Value& data, const char* list, F&& f) {

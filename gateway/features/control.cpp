@@ -1,14 +1,12 @@
 #include "gateway/features/control.hpp"
 
-#include "gateway/features/on_demand.hpp"
+#include "gateway/protocol/json_limits.hpp"
 
 #include <chrono>
 #include <spdlog/spdlog.h>
 
 namespace mg::features {
 namespace {
-
-constexpr std::string_view ok_payload = R"({"ok":true})";
 
 // The controller's answer for C/error: its status and body.
 std::string result_detail(const protocol::command_result& result) {
@@ -39,16 +37,20 @@ std::vector<std::string> control::filters(const std::string& controller) const {
     return {topics_.controller(controller, "+/set"), topics_.controller(controller, "+/+/set")};
 }
 
-void control::on_controller_added(session::controller& c) {
-    if (read_only_ && read_only_(c)) {
+void control::on_controller_added(session::controller& c, const controller_context& context) {
+    // A read-only controller's command topics are not subscribed at all.
+    if (context.read_only) {
         spdlog::info("{}: read-only: no command topics", c.name());
         return;
     }
     controllers_[c.name()] = commandable{&c, {}};
     for (const auto& filter : filters(c.name())) {
-        sink_.subscribe(filter, [this, name = c.name()](const mqtt::inbound_message& message) {
-            on_set(name, message);
-        });
+        sink_.subscribe(
+            filter,
+            [this, name = c.name()](const mqtt::inbound_message& message) {
+                on_set(name, message);
+            },
+            protocol::max_payload_bytes);
     }
 }
 
@@ -60,15 +62,8 @@ void control::on_controller_removed(session::controller& c) {
     for (const auto& filter : filters(c.name()))
         sink_.unsubscribe(filter);
     // Every command is answered, also one the session dropped when it stopped.
-    for (auto it = callers_.begin(); it != callers_.end();) {
-        if (it->second.controller != c.name()) {
-            ++it;
-            continue;
-        }
-        const auto who = std::move(it->second);
-        it = callers_.erase(it);
+    for (const auto& who : answers_.take_all(c.name(), answers::kind::command))
         answer(who, "failed", "the controller was stopped or reloaded before the call ended", {});
-    }
 }
 
 void control::on_set(const std::string& controller, const mqtt::inbound_message& message) {
@@ -77,10 +72,14 @@ void control::on_set(const std::string& controller, const mqtt::inbound_message&
         return; // removed; its filters went with it
     std::string_view suffix(message.topic);
     suffix.remove_prefix(std::min(suffix.size(), topics_.controller(controller).size() + 1));
-    caller who{controller, message.topic, {}, message.response_topic, message.correlation_data};
+    auto who = answers::from(message, controller, answers::kind::command);
     // A stale retained command would fire again on every restart of the gateway.
     if (message.retained)
         return answer(who, "retained", "retained commands are ignored: publish without retain", {});
+    // Cut off by the MQTT gate: the body never reached the gateway.
+    if (const auto problem = oversize_problem(message, protocol::max_payload_bytes);
+        !problem.empty())
+        return answer(who, "invalid_payload", problem, {});
 
     auto parsed = parse_command(suffix, message.payload, entry->second.known);
     if (const auto* refused = std::get_if<invalid_command>(&parsed))
@@ -89,20 +88,22 @@ void control::on_set(const std::string& controller, const mqtt::inbound_message&
     who.action = command.action;
     if (!command.call)
         return answer(who, "ok", {}, {});
-    const auto tag = next_tag_++;
-    callers_.emplace(tag, std::move(who));
-    entry->second.controller->command(std::move(*command.call), tag);
+    const auto action = who.action;
+    const auto tag = answers_.wait(who);
+    if (!tag) {
+        spdlog::info("{}: command {} ({}): busy", controller, loggable(message.topic), action);
+        return;
+    }
+    entry->second.controller->command(std::move(*command.call), *tag);
 }
 
 void control::on_event(session::controller& c, const protocol::link_event& event) {
     if (const auto* result = std::get_if<protocol::command_result>(&event)) {
-        const auto it = callers_.find(result->tag);
-        if (it == callers_.end())
+        const auto who = answers_.take(result->tag);
+        if (!who)
             return;
-        const auto who = std::move(it->second);
-        callers_.erase(it);
         const bool ok = result->outcome == protocol::command_outcome::ok;
-        answer(who, protocol::to_string(result->outcome), ok ? "" : result_detail(*result),
+        answer(*who, protocol::to_string(result->outcome), ok ? "" : result_detail(*result),
                result->took);
         return;
     }
@@ -116,7 +117,7 @@ void control::on_event(session::controller& c, const protocol::link_event& event
         entry->second.known.learn(reply->request, reply->data);
 }
 
-void control::answer(const caller& who, std::string_view outcome, std::string_view detail,
+void control::answer(const answers::caller& who, std::string_view outcome, std::string_view detail,
                      protocol::duration took) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
     const auto action = who.action.empty() ? std::string("-") : who.action;
@@ -126,15 +127,10 @@ void control::answer(const caller& who, std::string_view outcome, std::string_vi
     else
         spdlog::info("{}: command {} ({}): {} in {} ms: {}", who.controller, loggable(who.topic),
                      action, outcome, ms, loggable(detail));
-    if (outcome == "ok") {
-        if (!who.response_topic.empty())
-            sink_.publish_event(who.response_topic, ok_payload, who.correlation_data);
-        return;
-    }
-    const auto payload = error_payload(outcome, who.topic, detail);
-    sink_.publish_event(topics_.controller(who.controller, "error"), payload);
-    if (!who.response_topic.empty())
-        sink_.publish_event(who.response_topic, payload, who.correlation_data);
+    if (outcome == "ok")
+        answers_.ok(who);
+    else
+        answers_.error(who, outcome, detail);
 }
 
 } // namespace mg::features

@@ -5,6 +5,7 @@
 // {"ok":true} or the same error, with its correlation data. The resulting state comes back
 // over the WebSocket as usual; nothing is published optimistically.
 
+#include "gateway/features/answers.hpp"
 #include "gateway/features/commands.hpp"
 #include "gateway/features/feature.hpp"
 #include "gateway/features/topic_scheme.hpp"
@@ -18,14 +19,10 @@ namespace mg::features {
 
 class control final : public feature {
 public:
-    // Whether a controller takes no commands (`read_only` in its settings); its command
-    // topics are then not subscribed at all.
-    using read_only_lookup = std::function<bool(const session::controller&)>;
+    control(mqtt::sink& sink, const topic_scheme& topics, answers& answers)
+        : sink_(sink), topics_(topics), answers_(answers) {}
 
-    control(mqtt::sink& sink, const topic_scheme& topics, read_only_lookup read_only)
-        : sink_(sink), topics_(topics), read_only_(std::move(read_only)) {}
-
-    void on_controller_added(session::controller& c) override;
+    void on_controller_added(session::controller& c, const controller_context& context) override;
     void on_controller_removed(session::controller& c) override;
     void on_event(session::controller& c, const protocol::link_event& event) override;
 
@@ -34,25 +31,15 @@ private:
         session::controller* controller;
         command_context known;
     };
-    struct caller {
-        std::string controller;
-        std::string topic;
-        std::string action;
-        std::string response_topic;
-        std::string correlation_data;
-    };
-
     std::vector<std::string> filters(const std::string& controller) const;
     void on_set(const std::string& controller, const mqtt::inbound_message& message);
-    void answer(const caller& who, std::string_view outcome, std::string_view detail,
+    void answer(const answers::caller& who, std::string_view outcome, std::string_view detail,
                 protocol::duration took);
 
     mqtt::sink& sink_;
     const topic_scheme& topics_;
-    read_only_lookup read_only_;
+    answers& answers_;
     std::map<std::string, commandable, std::less<>> controllers_;
-    std::map<std::uint64_t, caller> callers_;
-    std::uint64_t next_tag_ = 1;
 };
 
 } // namespace mg::features

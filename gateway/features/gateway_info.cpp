@@ -5,9 +5,9 @@
 namespace mg::features {
 
 gateway_info::gateway_info(mqtt::sink& sink, const topic_scheme& topics, std::string site,
-                           boost::asio::any_io_executor loop, std::function<mqtt_counters()> mqtt,
+                           boost::asio::any_io_executor loop, std::function<std::string()> stats,
                            std::chrono::milliseconds stats_period)
-    : sink_(sink), topics_(topics), site_(std::move(site)), mqtt_(std::move(mqtt)),
+    : sink_(sink), topics_(topics), site_(std::move(site)), stats_(std::move(stats)),
       period_(stats_period), timer_(loop) {}
 
 void gateway_info::start() {
@@ -20,11 +20,11 @@ void gateway_info::start() {
 void gateway_info::stop() {
     running_ = false;
     timer_.cancel();
-    sink_.publish_state(topics_.gateway("stats"), stats_json());
+    sink_.publish_state(topics_.gateway("stats"), stats_());
 }
 
-void gateway_info::on_controller_added(session::controller& c) {
-    controllers_.try_emplace(c.name());
+void gateway_info::on_controller_added(session::controller& c, const controller_context&) {
+    controllers_.insert(c.name());
     if (running_)
         publish_info();
 }
@@ -34,22 +34,6 @@ void gateway_info::on_controller_removed(session::controller& c) {
         controllers_.erase(it);
     if (running_)
         publish_info();
-}
-
-void gateway_info::on_event(session::controller& c, const protocol::link_event& event) {
-    auto& counters = controllers_[c.name()];
-    if (std::holds_alternative<protocol::channel_message>(event) ||
-        std::holds_alternative<protocol::request_reply>(event)) {
-        ++counters.messages_in;
-    } else if (std::holds_alternative<protocol::frame_rejected>(event)) {
-        ++counters.messages_in;
-        ++counters.rejected;
-    } else if (const auto* change = std::get_if<protocol::state_changed>(&event)) {
-        counters.reconnects = change->reconnects;
-        counters.live = change->state == protocol::link_state::live;
-        if (change->state == protocol::link_state::authenticating)
-            ++counters.authentications;
-    }
 }
 
 void gateway_info::publish_info() {
@@ -62,7 +46,7 @@ void gateway_info::publish_info() {
     w.String(site_);
     w.Key("controllers");
     w.StartArray();
-    for (const auto& [name, counters] : controllers_)
+    for (const auto& name : controllers_)
         w.String(name);
     w.EndArray();
     w.Key("started");
@@ -71,58 +55,12 @@ void gateway_info::publish_info() {
     sink_.publish_state(topics_.gateway("info"), {buffer.GetString(), buffer.GetSize()});
 }
 
-std::string gateway_info::stats_json() const {
-    const auto mqtt = mqtt_ ? mqtt_() : mqtt_counters{};
-    controller_counters total;
-    for (const auto& [name, c] : controllers_) {
-        total.messages_in += c.messages_in;
-        total.rejected += c.rejected;
-        total.reconnects += c.reconnects;
-        total.authentications += c.authentications;
-    }
-    rapidjson::StringBuffer buffer;
-    json_writer w(buffer);
-    const auto counts = [&w](const controller_counters& c) {
-        w.Key("messages_in");
-        w.Uint64(c.messages_in);
-        w.Key("rejected");
-        w.Uint64(c.rejected);
-        w.Key("reconnects");
-        w.Uint64(c.reconnects);
-        w.Key("auth_renewals");
-        w.Uint64(c.authentications);
-    };
-    w.StartObject();
-    counts(total);
-    w.Key("messages_out");
-    w.Uint64(mqtt.published);
-    w.Key("dropped");
-    w.Uint64(mqtt.dropped);
-    w.Key("buffered");
-    w.Uint64(mqtt.buffered);
-    w.Key("mqtt_reconnects");
-    w.Uint64(mqtt.reconnects);
-    w.Key("controllers");
-    w.StartObject();
-    for (const auto& [name, c] : controllers_) {
-        w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
-        w.StartObject();
-        w.Key("live");
-        w.Bool(c.live);
-        counts(c);
-        w.EndObject();
-    }
-    w.EndObject();
-    w.EndObject();
-    return {buffer.GetString(), buffer.GetSize()};
-}
-
 void gateway_info::schedule_stats() {
     timer_.expires_after(period_);
     timer_.async_wait([this](boost::system::error_code ec) {
         if (ec || !running_)
             return;
-        sink_.publish_state(topics_.gateway("stats"), stats_json());
+        sink_.publish_state(topics_.gateway("stats"), stats_());
         schedule_stats();
     });
 }

@@ -1,5 +1,7 @@
 #pragma once
-// P/gateway/info (retained, once at start) and P/gateway/stats (retained, every period).
+// P/gateway/info (retained, once at start) and P/gateway/stats (retained, every period). The
+// stats payload comes from the gateway's one counter set (status_json.hpp), the same numbers
+// /metrics and the status page show.
 
 #include "gateway/features/feature.hpp"
 #include "gateway/features/topic_scheme.hpp"
@@ -9,9 +11,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
-#include <map>
+#include <set>
 #include <string>
-#include <vector>
 
 namespace mg::features {
 
@@ -26,28 +27,20 @@ struct mqtt_counters {
 
 class gateway_info final : public feature {
 public:
+    // `stats` writes the P/gateway/stats payload as of now.
     gateway_info(mqtt::sink& sink, const topic_scheme& topics, std::string site,
-                 boost::asio::any_io_executor loop, std::function<mqtt_counters()> mqtt,
+                 boost::asio::any_io_executor loop, std::function<std::string()> stats,
                  std::chrono::milliseconds stats_period = std::chrono::seconds(60));
 
     void start() override;
     void stop() override;
-    void on_controller_added(session::controller& c) override;
+    void on_controller_added(session::controller& c, const controller_context& context) override;
     void on_controller_removed(session::controller& c) override;
-    void on_event(session::controller& c, const protocol::link_event& event) override;
 
-    // The stats payload as it would be published now.
-    std::string stats_json() const;
+    // UTC ISO 8601 of start().
+    const std::string& started() const { return started_; }
 
 private:
-    struct controller_counters {
-        std::uint64_t messages_in = 0;
-        std::uint64_t rejected = 0;
-        std::uint64_t reconnects = 0;
-        std::uint64_t authentications = 0;
-        bool live = false;
-    };
-
     void publish_info();
     void schedule_stats();
 
@@ -55,10 +48,10 @@ private:
     const topic_scheme& topics_;
     std::string site_;
     std::string started_;
-    std::function<mqtt_counters()> mqtt_;
+    std::function<std::string()> stats_;
     std::chrono::milliseconds period_;
     boost::asio::steady_timer timer_;
-    std::map<std::string, controller_counters, std::less<>> controllers_;
+    std::set<std::string, std::less<>> controllers_;
     bool running_ = false;
 };
 

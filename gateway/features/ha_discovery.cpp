@@ -1,6 +1,8 @@
 #include "gateway/features/ha_discovery.hpp"
 
 #include "gateway/features/json.hpp"
+#include "gateway/protocol/json_access.hpp"
+#include "gateway/protocol/json_limits.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -14,22 +16,17 @@ constexpr std::uint64_t tag_objects = ha_discovery::own_tag | 3;
 
 const rapidjson::Value* member(const rapidjson::Value& object, const char* full,
                                const char* abbreviated) {
-    if (!object.IsObject())
-        return nullptr;
-    auto it = object.FindMember(full);
-    if (it == object.MemberEnd())
-        it = object.FindMember(abbreviated);
-    return it == object.MemberEnd() ? nullptr : &it->value;
+    // Home Assistant accepts either spelling of a key.
+    const auto* value = protocol::member(object, full);
+    return value ? value : protocol::member(object, abbreviated);
 }
 
 } // namespace
 
 ha_discovery::ha_discovery(mqtt::sink& sink, ha::discovery_site site, std::string status_topic,
-                           boost::asio::any_io_executor loop,
-                           std::vector<ha_controller_settings> controllers, timing t)
+                           boost::asio::any_io_executor loop, timing t)
     : sink_(sink), site_(std::move(site)), status_topic_(std::move(status_topic)), timing_(t),
-      settings_(std::move(controllers)), birth_timer_(loop), removal_timer_(loop), random_(t.seed) {
-}
+      birth_timer_(loop), removal_timer_(loop), random_(t.seed) {}
 
 void ha_discovery::start() {
     running_ = true;
@@ -48,16 +45,14 @@ void ha_discovery::stop() {
     removal_timer_.cancel();
 }
 
-void ha_discovery::on_controller_added(session::controller& c) {
+void ha_discovery::on_controller_added(session::controller& c, const controller_context& context) {
     auto& d = devices_[c.name()];
     d = device{};
     d.model.name = c.name();
-    if (const auto* s = settings_of(c.name())) {
-        d.model.configuration_url = s->configuration_url;
-        d.model.read_only = s->read_only;
-        d.model.beacon = s->beacon;
-        d.model.log = s->log;
-    }
+    d.model.configuration_url = context.web_url;
+    d.model.read_only = context.read_only;
+    d.model.beacon = context.subscribed("beacon");
+    d.model.log = context.subscribed("log");
 }
 
 void ha_discovery::on_controller_removed(session::controller& c) {
@@ -66,20 +61,16 @@ void ha_discovery::on_controller_removed(session::controller& c) {
     removals_pending_.erase(c.name());
 }
 
-void ha_discovery::reload(std::vector<ha_controller_settings> controllers) {
-    settings_ = std::move(controllers);
-    for (auto it = serials_.begin(); it != serials_.end();) {
-        if (settings_of(it->first) != nullptr) {
-            ++it;
-            continue;
-        }
-        spdlog::info("homeassistant: {} left the site, its device is removed", it->first);
-        clear_serial(it->second);
-        it = serials_.erase(it);
-    }
+void ha_discovery::on_controller_gone(const std::string& name) {
+    const auto it = serials_.find(name);
+    if (it == serials_.end())
+        return;
+    spdlog::info("homeassistant: {} left the site, its device is removed", it->first);
+    clear_serial(it->second);
+    serials_.erase(it);
 }
 
-void ha_discovery::broker_connected() {
+void ha_discovery::on_broker_connected() {
     if (running_)
         announce_all(true);
 }
@@ -180,6 +171,7 @@ void ha_discovery::announce(device& d, bool always) {
 }
 
 void ha_discovery::on_status(const mqtt::inbound_message& message) {
+    // Anyone may publish here; the payload is only compared, never parsed.
     if (message.payload != "online" || !running_)
         return;
     std::uniform_int_distribution<std::int64_t> pick(timing_.birth_min.count(),
@@ -198,27 +190,31 @@ void ha_discovery::on_config_seen(const mqtt::inbound_message& message) {
     // one is already cleared.
     if (!message.retained || message.payload.empty() || !running_)
         return;
-    rapidjson::Document doc;
-    doc.Parse(message.payload.data(), message.payload.size());
-    if (doc.HasParseError())
+    // Any program may write under the prefix, and a retained config comes back on every
+    // connect: size first, then a parse that neither recurses nor accepts deep nesting.
+    if (message.payload.size() > protocol::max_discovery_bytes) {
+        spdlog::warn("homeassistant: ignoring {}: larger than {} bytes", message.topic,
+                     protocol::max_discovery_bytes);
         return;
+    }
+    rapidjson::Document doc;
+    if (!protocol::parse_bounded(doc, message.payload, protocol::max_payload_depth)) {
+        if (!protocol::nesting_within(message.payload, protocol::max_payload_depth))
+            spdlog::warn("homeassistant: ignoring {}: JSON nested deeper than {} levels",
+                         message.topic, protocol::max_payload_depth);
+        return;
+    }
     const auto* dev = member(doc, "device", "dev");
     const auto* via = dev ? member(*dev, "via_device", "via_dev") : nullptr;
     const auto* name = dev ? member(*dev, "name", "name") : nullptr;
     if (!via || !via->IsString() || string_view_of(*via) != ha::gateway_identifier(site_.site))
         return; // not ours: another site's gateway, or another program's device
     const auto device_name = name ? string_view_of(*name) : std::string_view();
-    if (settings_of(device_name) != nullptr)
-        return;
+    if (devices_.find(device_name) != devices_.end())
+        return; // a controller of the site file
     spdlog::info("homeassistant: clearing {}: device {} is no controller of this site",
                  message.topic, device_name);
     sink_.publish_state(message.topic, "", true);
-}
-
-const ha_controller_settings* ha_discovery::settings_of(std::string_view name) const {
-    const auto it = std::find_if(settings_.begin(), settings_.end(),
-                                 [&](const auto& s) { return s.name == name; });
-    return it == settings_.end() ? nullptr : &*it;
 }
 
 void ha_discovery::clear_serial(const std::string& serial) {

@@ -34,15 +34,6 @@
 
 namespace mg::features {
 
-// What discovery needs to know of a controller from the site file.
-struct ha_controller_settings {
-    std::string name;
-    std::string configuration_url; // the controller's web page
-    bool read_only = false;
-    bool beacon = true; // beacon channel subscribed
-    bool log = true;    // log channel subscribed
-};
-
 class ha_discovery final : public feature {
 public:
     struct timing {
@@ -56,23 +47,21 @@ public:
     };
 
     ha_discovery(mqtt::sink& sink, ha::discovery_site site, std::string status_topic,
-                 boost::asio::any_io_executor loop, std::vector<ha_controller_settings> controllers,
-                 timing t);
+                 boost::asio::any_io_executor loop, timing t);
     ha_discovery(mqtt::sink& sink, ha::discovery_site site, std::string status_topic,
-                 boost::asio::any_io_executor loop, std::vector<ha_controller_settings> controllers)
-        : ha_discovery(sink, std::move(site), std::move(status_topic), loop, std::move(controllers),
-                       timing{}) {}
+                 boost::asio::any_io_executor loop)
+        : ha_discovery(sink, std::move(site), std::move(status_topic), loop, timing{}) {}
 
     void start() override;
     void stop() override;
-    void on_controller_added(session::controller& c) override;
+    void on_controller_added(session::controller& c, const controller_context& context) override;
     void on_controller_removed(session::controller& c) override;
+    // Its device is removed from Home Assistant: an empty config.
+    void on_controller_gone(const std::string& name) override;
     void on_event(session::controller& c, const protocol::link_event& event) override;
 
     // The broker connection came up: announce everything again.
-    void broker_connected();
-    // A reload is about to apply these controllers: the ones that are gone get an empty config.
-    void reload(std::vector<ha_controller_settings> controllers);
+    void on_broker_connected() override;
 
     // Tags of the requests this feature sends itself; the high bit keeps them apart from the
     // on-demand feature's.
@@ -91,14 +80,12 @@ private:
     void announce(device& d, bool always);
     void on_config_seen(const mqtt::inbound_message& message);
     void on_status(const mqtt::inbound_message& message);
-    const ha_controller_settings* settings_of(std::string_view name) const;
     void clear_serial(const std::string& serial);
 
     mqtt::sink& sink_;
     ha::discovery_site site_;
     std::string status_topic_;
     timing timing_;
-    std::vector<ha_controller_settings> settings_;
     std::map<std::string, device, std::less<>> devices_;
     // The serial each controller name was last announced with, kept across a remove and
     // re-add so that a swapped controller's old device is cleared.

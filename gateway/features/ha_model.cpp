@@ -1,6 +1,7 @@
 #include "gateway/features/ha_model.hpp"
 
 #include "gateway/features/json.hpp"
+#include "gateway/protocol/json_access.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -8,12 +9,7 @@
 namespace mg::features::ha {
 namespace {
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject())
-        return nullptr;
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
+using protocol::member;
 
 std::string text_of(const rapidjson::Value& object, const char* name) {
     const auto* value = member(object, name);

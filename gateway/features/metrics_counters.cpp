@@ -4,7 +4,7 @@
 
 namespace mg::features {
 
-void metrics_counters::on_controller_added(session::controller& c) {
+void metrics_counters::on_controller_added(session::controller& c, const controller_context&) {
     controllers_.try_emplace(c.name());
 }
 
@@ -26,9 +26,12 @@ void metrics_counters::on_event(session::controller& c, const protocol::link_eve
         return;
     }
     if (std::holds_alternative<protocol::channel_message>(event) ||
-        std::holds_alternative<protocol::request_reply>(event) ||
-        std::holds_alternative<protocol::frame_rejected>(event))
+        std::holds_alternative<protocol::request_reply>(event)) {
         ++it->second.messages_in;
+    } else if (std::holds_alternative<protocol::frame_rejected>(event)) {
+        ++it->second.messages_in;
+        ++it->second.messages_rejected;
+    }
 }
 
 const metrics_counters::counters& metrics_counters::of(std::string_view controller) const {

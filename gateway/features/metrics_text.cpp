@@ -75,14 +75,28 @@ void write_metrics(std::string& out, const metrics_snapshot& s) {
     per_controller(out, s, "controller_up", "gauge",
                    "1 while the controller's WebSocket is open and subscribed.",
                    [](const controller_sample& c) { return std::uint64_t{c.up}; });
+    family(out, "controller_state", "gauge",
+           "1 for the controller's connection state (as in C/connection), 0 for the others.");
+    for (const auto& c : s.controllers) {
+        for (const auto state : connection_states) {
+            controller_series(out, "controller_state", c.name);
+            out.append(",state=\"").append(state).append("\"}");
+            value_line(out, std::uint64_t{c.state == state});
+        }
+    }
     per_controller(out, s, "controller_messages_received_total", "counter",
                    "Messages received from the controller (broadcasts and replies).",
                    [](const controller_sample& c) { return c.messages_in; });
+    per_controller(out, s, "controller_messages_rejected_total", "counter",
+                   "Messages from the controller that were not valid JSON or of an unknown shape "
+                   "(counted in received too).",
+                   [](const controller_sample& c) { return c.messages_rejected; });
     per_controller(out, s, "controller_reconnects_total", "counter",
                    "Times the controller's WebSocket came up again after the first time.",
                    [](const controller_sample& c) { return c.reconnects; });
     per_controller(out, s, "controller_auth_renewals_total", "counter",
-                   "Authentications with the controller (a new token each).",
+                   "Authentications with the controller (POST /authenticate), for the "
+                   "WebSocket or a control call, failed ones included.",
                    [](const controller_sample& c) { return c.auth_renewals; });
 
     family(out, "controller_commands_total", "counter",

@@ -3,10 +3,12 @@
 #include "gateway/features/json.hpp"
 #include "gateway/features/log_payload.hpp"
 #include "gateway/mqtt/topics.hpp"
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/log_entry.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <spdlog/spdlog.h>
 
 namespace mg::features {
@@ -23,12 +25,7 @@ constexpr std::array<object_list, 5> object_lists{{{"timeline", "timelines"},
                                                    {"content_target", "content_targets"},
                                                    {"remote_device", "remote_devices"}}};
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject())
-        return nullptr;
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
+using protocol::member;
 
 bool one_of(std::string_view value, std::initializer_list<std::string_view> allowed) {
     return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
@@ -68,6 +65,7 @@ std::string object_key(std::string_view kind, const rapidjson::Value& item) {
 void state_topics::on_controller_removed(session::controller& c) {
     const auto prefix = topics_.controller(c.name()) + "/";
     state_.forget(prefix);
+    group_scales_.erase(c.name());
     std::erase_if(listed_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
 }
 
@@ -148,6 +146,21 @@ void state_topics::object(const std::string& controller, std::string_view kind,
         return reject(controller, std::string(kind) + " object without identity");
     if (!valid_state(kind, item))
         return reject(controller, std::string(kind) + " object with an unknown state");
+    if (kind == "group") {
+        if (const auto* level = member(item, "level")) {
+            const auto percent = group_scales_[controller].percent(*level);
+            if (percent && *percent != level->GetDouble()) {
+                rapidjson::Document scaled;
+                scaled.CopyFrom(item, scaled.GetAllocator());
+                auto& value = scaled["level"];
+                if (*percent == std::floor(*percent))
+                    value.SetInt64(static_cast<std::int64_t>(*percent));
+                else
+                    value.SetDouble(*percent);
+                return publish_object(controller, kind, key, scaled);
+            }
+        }
+    }
     publish_object(controller, kind, key, item);
 }
 
@@ -222,8 +235,8 @@ void state_topics::io_modules(const std::string& controller, const rapidjson::Va
                     module_name = string_view_of(*name);
             }
         }
-        publish_object(controller, "io_module", key, instance,
-                       module_name.empty() ? "" : "module", module_name);
+        publish_object(controller, "io_module", key, instance, module_name.empty() ? "" : "module",
+                       module_name);
     }
     if (whole)
         clear_missing(controller, "io_module", present);

@@ -4,6 +4,7 @@
 // and raw pass-through for channels the bridge does not know (README "MQTT topics").
 
 #include "gateway/features/feature.hpp"
+#include "gateway/features/group_level.hpp"
 #include "gateway/features/object_state.hpp"
 #include "gateway/features/topic_scheme.hpp"
 #include "gateway/mqtt/sink.hpp"
@@ -55,6 +56,8 @@ private:
     object_state state_;
     // Keys of the objects published so far, per list: C/<kind>/ -> keys.
     std::unordered_map<std::string, std::set<std::string, std::less<>>> listed_;
+    // The scale each controller reports group levels on, learnt from its levels.
+    std::unordered_map<std::string, group_level_scale> group_scales_;
     std::string topic_;
     std::uint64_t rejected_ = 0;
 };

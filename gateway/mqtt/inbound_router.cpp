@@ -13,8 +13,11 @@ void inbound_router::add(std::string filter, inbound_handler handler) {
 
 void inbound_router::remove(std::string_view filter) {
     for (auto& r : routes_) {
-        if (r.filter == filter)
-            r.handler = nullptr;
+        if (r.filter != filter || !r.handler)
+            continue;
+        if (dispatching_ > 0)
+            retired_.push_back(std::move(r.handler));
+        r.handler = nullptr;
     }
     if (dispatching_ == 0)
         std::erase_if(routes_, [](const route& r) { return !r.handler; });
@@ -25,8 +28,12 @@ std::size_t inbound_router::dispatch(const inbound_message& message) const {
     ++dispatching_;
     struct done {
         int& depth;
-        ~done() { --depth; }
-    } leave{dispatching_};
+        std::vector<inbound_handler>& retired;
+        ~done() {
+            if (--depth == 0)
+                retired.clear();
+        }
+    } leave{dispatching_, retired_};
     // By index over the routes there were: one a handler adds serves the next message, and
     // the deque keeps the others in place meanwhile.
     const auto count = routes_.size();

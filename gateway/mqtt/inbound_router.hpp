@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace mg::mqtt {
 
@@ -18,7 +19,9 @@ public:
 
     void add(std::string filter, inbound_handler handler);
     // Drops every route of exactly this filter. During a dispatch the routes only lose their
-    // handler, so the walk stays valid; a later remove() outside one erases them.
+    // handler, so the walk stays valid; a later remove() outside one erases them. A handler
+    // removed during a dispatch (its own, say) is destroyed only once the dispatch returns:
+    // the running one still uses its captures.
     void remove(std::string_view filter);
     // In the order added, for subscribing again after a reconnect; a route without a handler
     // was removed.
@@ -32,6 +35,8 @@ private:
     // A deque: a handler may add a route while dispatch walks the list.
     std::deque<route> routes_;
     mutable int dispatching_ = 0;
+    // Handlers removed while a dispatch ran, kept alive until the outermost one returns.
+    mutable std::vector<inbound_handler> retired_;
 };
 
 } // namespace mg::mqtt

@@ -72,8 +72,9 @@ std::string server_uri(bool secure, const config::broker_address& b) {
     return std::string(secure ? "ssl://" : "tcp://") + config::host_and_port(b.host, b.port);
 }
 
-// Paho's own server list does the failover: each connect attempt, the automatic reconnects
-// included, tries the brokers in order and takes the first that answers.
+// Each connect attempt names one broker of the list: the sink's own loop picks it (sink_core).
+// Paho's automatic reconnect over a server list kept to the broker it had, so a gateway failed
+// over to the second broker never came back to the first when the second was lost.
 std::vector<std::string> server_uris(const config::mqtt_settings& s) {
     std::vector<std::string> out;
     for (const auto& b : s.brokers)
@@ -132,16 +133,15 @@ private:
         return std::static_pointer_cast<paho_core>(shared_from_this());
     }
     void install_callbacks() override;
-    void connect_now() override;
+    void connect_now(std::size_t broker) override;
     delivery::send_result send_now(const outbound_message& message, std::uint64_t seq) override;
     void subscribe_now(const std::string& filter) override;
     void unsubscribe_now(const std::string& filter) override;
     bool disconnect_now(std::chrono::milliseconds timeout) override;
     void collect_confirmations(bool wake_for_next) override;
 
-    paho::connect_options connect_options() const;
+    paho::connect_options connect_options(std::size_t broker) const;
     void on_result(operation kind, const op_result& result);
-    void on_paho_message(const paho::message& message);
 
     std::vector<std::string> uris_;
     std::size_t receive_maximum_ = 0;
@@ -255,10 +255,18 @@ void paho_core::install_callbacks() {
                 s->on_connection_lost(cause);
         });
     });
-    client_->set_message_callback([self, loop](paho::const_message_ptr message) {
-        asio::post(loop, [self, message = std::move(message)] {
-            if (const auto s = self.lock(); s && message)
-                s->on_paho_message(*message);
+    // The gate runs here, on Paho's thread, before any payload is copied.
+    client_->set_message_callback([self, loop, gate = gate_](paho::const_message_ptr message) {
+        if (!message)
+            return;
+        const auto& props = message->get_properties();
+        auto admitted = gate->admit(message->get_topic(), message->get_payload(),
+                                    property_text(props, paho::property::RESPONSE_TOPIC),
+                                    property_text(props, paho::property::CORRELATION_DATA),
+                                    message->is_retained());
+        asio::post(loop, [self, admitted = std::move(admitted)] {
+            if (const auto s = self.lock())
+                s->on_message(admitted);
         });
     });
     if (settings_.protocol != 3) {
@@ -273,18 +281,17 @@ void paho_core::install_callbacks() {
     }
 }
 
-paho::connect_options paho_core::connect_options() const {
+paho::connect_options paho_core::connect_options(std::size_t broker) const {
     paho::connect_options_builder b;
     if (settings_.protocol == 3)
         b.mqtt_version(MQTTVERSION_3_1_1).clean_session(true);
     else
         b.mqtt_version(MQTTVERSION_5).clean_start(true);
-    b.automatic_reconnect(retry_min, retry_max)
-        .keep_alive_interval(keep_alive)
+    b.keep_alive_interval(keep_alive)
         .connect_timeout(connect_timeout)
         .will(paho::will_options(will_topic_, std::string("offline"), settings_.qos, true));
-    if (uris_.size() > 1)
-        b.servers(std::make_shared<paho::string_collection>(uris_));
+    b.servers(std::make_shared<paho::string_collection>(
+        std::vector<std::string>{uris_.at(broker % uris_.size())}));
     if (!settings_.username.empty())
         b.user_name(settings_.username);
     if (!settings_.password.empty())
@@ -307,8 +314,8 @@ paho::connect_options paho_core::connect_options() const {
     return b.finalize();
 }
 
-void paho_core::connect_now() {
-    client_->connect(connect_options(), nullptr, connect_listener_);
+void paho_core::connect_now(std::size_t broker) {
+    client_->connect(connect_options(broker), nullptr, connect_listener_);
 }
 
 delivery::send_result paho_core::send_now(const outbound_message& m, std::uint64_t seq) {
@@ -371,7 +378,7 @@ bool paho_core::disconnect_now(std::chrono::milliseconds timeout) {
         client_->disconnect(static_cast<int>(timeout.count()), nullptr, disconnect_listener_);
         return true;
     } catch (const paho::exception&) {
-        // Not connected. Paho's reconnecting has stopped all the same.
+        // Not connected; the core's reconnect loop has stopped all the same.
         return false;
     }
 }
@@ -412,14 +419,6 @@ void paho_core::on_result(operation kind, const op_result& r) {
     }
 }
 
-void paho_core::on_paho_message(const paho::message& m) {
-    const auto& props = m.get_properties();
-    on_message(inbound_message{m.get_topic(), m.get_payload_str(),
-                               property_text(props, paho::property::RESPONSE_TOPIC),
-                               property_text(props, paho::property::CORRELATION_DATA),
-                               m.is_retained()});
-}
-
 } // namespace
 
 paho_sink::paho_sink(boost::asio::any_io_executor loop, const config::mqtt_settings& settings,
@@ -448,8 +447,9 @@ void paho_sink::publish_event(std::string_view topic, std::string_view payload,
                               std::string_view correlation_data) {
     core_->publish_event(topic, payload, correlation_data);
 }
-void paho_sink::subscribe(std::string_view filter, inbound_handler handler) {
-    core_->subscribe(filter, std::move(handler));
+void paho_sink::subscribe(std::string_view filter, inbound_handler handler,
+                          std::size_t max_payload) {
+    core_->subscribe(filter, std::move(handler), max_payload);
 }
 void paho_sink::unsubscribe(std::string_view filter) {
     core_->unsubscribe(filter);
@@ -471,6 +471,12 @@ std::size_t paho_sink::buffered() const {
 }
 std::uint64_t paho_sink::reconnects() const {
     return core_->reconnects();
+}
+std::uint64_t paho_sink::oversize() const {
+    return core_->oversize();
+}
+const std::string& paho_sink::broker() const {
+    return core_->broker();
 }
 
 } // namespace mg::mqtt

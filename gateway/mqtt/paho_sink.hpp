@@ -42,7 +42,9 @@ public:
     paho_sink(const paho_sink&) = delete;
     paho_sink& operator=(const paho_sink&) = delete;
 
-    // Connects in the background and keeps reconnecting (1s doubling to 30s) until stop().
+    // Connects in the background and keeps reconnecting until stop(): after a lost connection
+    // the other brokers of the list at once, then rounds over every broker with a jittered
+    // pause of 1 s doubling to 10 s between them.
     void start();
 
     // Publishes `offline` on the will topic if connected, disconnects cleanly (waiting up to
@@ -55,7 +57,8 @@ public:
     void clear_states(std::string_view prefix) override;
     void publish_event(std::string_view topic, std::string_view payload,
                        std::string_view correlation_data = {}) override;
-    void subscribe(std::string_view filter, inbound_handler handler) override;
+    void subscribe(std::string_view filter, inbound_handler handler,
+                   std::size_t max_payload = default_max_inbound) override;
     void unsubscribe(std::string_view filter) override;
 
     bool connected() const;
@@ -69,6 +72,10 @@ public:
     std::size_t buffered() const;
     // Successful connects after the first one.
     std::uint64_t reconnects() const;
+    // Inbound messages whose body was dropped unread: over every subscription's limit.
+    std::uint64_t oversize() const;
+    // The broker of the current connection, or of the attempt under way: `host:port`.
+    const std::string& broker() const;
 
     // Runs on the loop when the broker connection comes up (true) or goes away (false).
     std::function<void(bool)> on_connection_change;

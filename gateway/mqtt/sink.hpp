@@ -2,6 +2,7 @@
 // What the bridge needs from an MQTT client. Features publish through this interface only;
 // mqtt/paho_sink is the real implementation, tests use a recording one.
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -15,7 +16,15 @@ struct inbound_message {
     std::string response_topic;   // MQTT 5 only; empty otherwise
     std::string correlation_data; // MQTT 5 only
     bool retained = false;        // delivered from the broker's retained store
+    // Non-zero: the payload's size, which was over every subscription's limit, so the sink
+    // dropped the body before copying it (`payload` is empty). Topic and properties are
+    // kept, so that the caller still gets its answer.
+    std::size_t oversize = 0;
 };
+
+// The limit of a subscription that names none: room for Home Assistant discovery configs,
+// which carry a whole controller's entities.
+inline constexpr std::size_t default_max_inbound = 1024 * 1024;
 
 using inbound_handler = std::function<void(const inbound_message&)>;
 
@@ -37,8 +46,11 @@ public:
     virtual void publish_event(std::string_view topic, std::string_view payload,
                                std::string_view correlation_data = {}) = 0;
 
-    // Subscribe to a filter; the handler runs on the event loop.
-    virtual void subscribe(std::string_view filter, inbound_handler handler) = 0;
+    // Subscribe to a filter; the handler runs on the event loop. `max_payload` is the largest
+    // payload the handler accepts: the sink copies no payload larger than the largest limit
+    // of all subscriptions (inbound_message::oversize).
+    virtual void subscribe(std::string_view filter, inbound_handler handler,
+                           std::size_t max_payload = default_max_inbound) = 0;
     // Drops every handler of exactly this filter and the broker subscription with them.
     virtual void unsubscribe(std::string_view filter) = 0;
 };

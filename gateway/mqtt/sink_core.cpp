@@ -22,14 +22,12 @@ constexpr auto stop_grace = 500ms;
 
 constexpr std::string_view online_payload = "online";
 
-std::string broker_names(const config::mqtt_settings& s) {
-    if (s.brokers.size() <= 1)
-        return config::host_and_port(s.host, s.port);
-    std::string names = "one of ";
-    for (std::size_t i = 0; i < s.brokers.size(); ++i) {
-        const auto& b = s.brokers[i];
-        names += (i ? ", " : "") + config::host_and_port(b.host, b.port);
-    }
+std::vector<std::string> broker_names(const config::mqtt_settings& s) {
+    std::vector<std::string> names;
+    for (const auto& b : s.brokers)
+        names.push_back(config::host_and_port(b.host, b.port));
+    if (names.empty())
+        names.push_back(config::host_and_port(s.host, s.port));
     return names;
 }
 constexpr std::string_view offline_payload = "offline";
@@ -39,11 +37,10 @@ constexpr std::string_view offline_payload = "offline";
 sink_core::sink_core(asio::any_io_executor loop, const config::mqtt_settings& settings,
                      std::string will_topic)
     : loop_(loop), settings_(settings), will_topic_(std::move(will_topic)),
-      broker_(broker_names(settings)),
       delivery_(settings.buffer_messages,
                 {[this](const outbound_message& m, std::uint64_t seq) { return send_now(m, seq); },
                  [this] { schedule_pump(); }}),
-      retry_timer_(loop), pump_timer_(loop), stop_timer_(loop) {}
+      brokers_(broker_names(settings)), retry_timer_(loop), pump_timer_(loop), stop_timer_(loop) {}
 
 void sink_core::start() {
     if (started_ || stopping_)
@@ -67,20 +64,39 @@ void sink_core::start() {
 }
 
 void sink_core::connect() {
+    if (stopping_ || attempting_ || connected())
+        return;
+    attempting_ = true;
     try {
-        connect_now();
+        connect_now(current_);
     } catch (const std::exception& e) {
-        // Refused before trying, so the library has no reconnecting of its own running.
-        report(spdlog::level::err, std::string("mqtt: cannot connect: ") + e.what());
-        schedule_retry();
+        // Refused before trying: no result will come for this attempt.
+        attempting_ = false;
+        report(spdlog::level::err, "mqtt: cannot connect to " + broker() + ": " + e.what());
+        try_next_broker();
     }
 }
 
-void sink_core::schedule_retry() {
-    retry_timer_.expires_after(retry_delay_);
-    retry_delay_ = std::min(retry_delay_ * 2, retry_max);
+void sink_core::try_next_broker() {
+    current_ = (current_ + 1) % brokers_.size();
+    if (++failed_in_round_ < brokers_.size()) {
+        schedule_retry(0ms);
+        return;
+    }
+    // Every broker failed once: pause, jittered in [d/2, d], so that many gateways behind
+    // one broker do not come back in lock-step.
+    failed_in_round_ = 0;
+    const auto d = retry_delay_.count();
+    const auto delay = std::chrono::milliseconds(
+        std::uniform_int_distribution<std::int64_t>(d / 2, d)(jitter_));
+    retry_delay_ = std::min<std::chrono::milliseconds>(retry_delay_ * 2, retry_max);
+    schedule_retry(delay);
+}
+
+void sink_core::schedule_retry(std::chrono::milliseconds delay) {
+    retry_timer_.expires_after(delay);
     retry_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
-        if (const auto s = self.lock(); s && !ec && !s->stopping_ && !s->connected())
+        if (const auto s = self.lock(); s && !ec)
             s->connect();
     });
 }
@@ -96,18 +112,25 @@ void sink_core::schedule_pump() {
 }
 
 void sink_core::on_connected(std::size_t window) {
+    attempting_ = false;
     if (stopping_) {
         disconnect_now(0ms); // a reconnect that raced stop()
         return;
     }
+    failed_in_round_ = 0;
     retry_timer_.cancel();
     retry_delay_ = retry_min;
     if (ever_connected_)
         ++reconnects_;
     ever_connected_ = true;
-    last_report_.clear();
-    spdlog::info("mqtt: connected to {} as {} (MQTT {})", broker_, settings_.client_id,
-                 settings_.protocol == 3 ? "3.1.1" : "5");
+    reported_.clear();
+    if (brokers_.size() > 1)
+        spdlog::info("mqtt: connected to {} (broker {} of {}) as {} (MQTT {})", broker(),
+                     current_ + 1, brokers_.size(), settings_.client_id,
+                     settings_.protocol == 3 ? "3.1.1" : "5");
+    else
+        spdlog::info("mqtt: connected to {} as {} (MQTT {})", broker(), settings_.client_id,
+                     settings_.protocol == 3 ? "3.1.1" : "5");
     for (const auto& r : router_.routes()) {
         if (r.handler)
             subscribe_now(r.filter);
@@ -119,9 +142,11 @@ void sink_core::on_connected(std::size_t window) {
 }
 
 void sink_core::on_connect_failed(const std::string& why) {
-    if (!stopping_)
-        report(spdlog::level::err,
-               "mqtt: cannot connect to " + broker_ + ": " + why);
+    attempting_ = false;
+    if (stopping_)
+        return;
+    report(spdlog::level::err, "mqtt: cannot connect to " + broker() + ": " + why);
+    try_next_broker();
 }
 
 void sink_core::on_connection_lost(const std::string& why) {
@@ -132,14 +157,26 @@ void sink_core::on_connection_lost(const std::string& why) {
     pump_timer_.cancel();
     delivery_.link_down();
     report(spdlog::level::warn,
-           "mqtt: connection to " + broker_ + " lost" + (why.empty() ? "" : ": " + why));
+           "mqtt: connection to " + broker() + " lost" + (why.empty() ? "" : ": " + why));
     notify(false);
+    // Whichever broker was lost, the others are tried at once, in list order after it; the
+    // lost one only after a pause, then rounds over the whole list until one answers, for as
+    // long as the gateway runs.
+    if (!stopping_) {
+        failed_in_round_ = 0;
+        try_next_broker();
+    }
 }
 
 void sink_core::on_message(const inbound_message& message) {
     if (stopping_)
         return;
     ++received_;
+    if (message.oversize > 0) {
+        ++oversize_;
+        spdlog::debug("mqtt: {} bytes on {}: over the limit of {}, not read", message.oversize,
+                      message.topic, gate_->limit());
+    }
     router_.dispatch(message);
 }
 
@@ -180,13 +217,24 @@ void sink_core::publish_event(std::string_view topic, std::string_view payload,
     settle();
 }
 
-void sink_core::subscribe(std::string_view filter, inbound_handler handler) {
+void sink_core::subscribe(std::string_view filter, inbound_handler handler,
+                          std::size_t max_payload) {
+    auto& limit = limits_[std::string(filter)];
+    limit = std::max(limit, max_payload);
+    gate_->set_limit(std::max(gate_->limit(), max_payload));
     router_.add(std::string(filter), std::move(handler));
     if (connected() && !stopping_)
         subscribe_now(router_.routes().back().filter);
 }
 
 void sink_core::unsubscribe(std::string_view filter) {
+    if (const auto it = limits_.find(filter); it != limits_.end()) {
+        limits_.erase(it);
+        std::size_t largest = 0;
+        for (const auto& [f, limit] : limits_)
+            largest = std::max(largest, limit);
+        gate_->set_limit(largest);
+    }
     router_.remove(filter);
     if (connected() && !stopping_)
         unsubscribe_now(std::string(filter));
@@ -272,10 +320,13 @@ void sink_core::notify(bool up) {
 }
 
 void sink_core::report(spdlog::level::level_enum level, std::string text) {
-    if (text == last_report_)
+    constexpr std::size_t remembered = 16;
+    if (std::find(reported_.begin(), reported_.end(), text) != reported_.end())
         return;
     spdlog::log(level, "{}", text);
-    last_report_ = std::move(text);
+    reported_.push_back(std::move(text));
+    if (reported_.size() > remembered)
+        reported_.pop_front();
 }
 
 } // namespace mg::mqtt

@@ -21,6 +21,11 @@ bool is_request(std::string_view name) {
     return contains(requests, canonical_name(name));
 }
 
+bool needs_parameters(std::string_view name) {
+    name = canonical_name(name);
+    return name == "output" || name == "lua";
+}
+
 std::string_view canonical_name(std::string_view name) {
     if (name == "remote-device")
         return "remote_device";

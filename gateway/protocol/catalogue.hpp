@@ -42,6 +42,10 @@ inline constexpr std::array<std::string_view, 24> requests{"network_adapters",
 bool is_channel(std::string_view name);
 bool is_request(std::string_view name);
 
+// Requests that mean nothing without a parameter: `output` needs its universe, `lua` the
+// names of its variables. Every other request may be sent bare (`--probe` sends them all).
+bool needs_parameters(std::string_view name);
+
 // The functions table spells some names with a hyphen (`remote-device`); the underscore form
 // is the one the controller subscribes with. Returns the canonical spelling.
 std::string_view canonical_name(std::string_view name);

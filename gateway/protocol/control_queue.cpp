@@ -1,11 +1,21 @@
 #include "gateway/protocol/control_queue.hpp"
 
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/json_limits.hpp"
 
 #include <algorithm>
 #include <rapidjson/document.h>
 
 namespace mg::protocol {
+
+std::optional<std::string> answer_token(std::string_view body) {
+    rapidjson::Document doc;
+    if (body.empty() || !parse_bounded(doc, body, max_frame_depth))
+        return std::nullopt;
+    if (const auto token = token_of(doc); !token.empty())
+        return std::string(token);
+    return std::nullopt;
+}
 
 bool needs_authentication(unsigned status, std::string_view body) {
     if (status == 401 || status == 403 || (status >= 300 && status < 400))

@@ -97,6 +97,10 @@ private:
     std::optional<time_point> slot_retry_at_;
 };
 
+// The token a control answer's JSON body carries (one session, one token), or nothing; an
+// empty token is none.
+std::optional<std::string> answer_token(std::string_view body);
+
 // Whether an answer says the token is no longer valid: 401, 403, a redirect, or a JSON body
 // carrying `redirect` (what the controller's own web pages act on).
 bool needs_authentication(unsigned status, std::string_view body);

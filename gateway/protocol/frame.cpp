@@ -1,18 +1,12 @@
 #include "gateway/protocol/frame.hpp"
 
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/json_limits.hpp"
 
 #include <algorithm>
 
 namespace mg::protocol {
 namespace {
-
-std::string_view string_member(const rapidjson::Value& object, const char* name) {
-    const auto it = object.FindMember(name);
-    if (it == object.MemberEnd() || !it->value.IsString())
-        return {};
-    return {it->value.GetString(), it->value.GetStringLength()};
-}
 
 frame invalid(std::string_view why) {
     frame f;
@@ -34,7 +28,7 @@ frame frame_parser::parse_text(std::string_view text) {
         return invalid("not a JSON object");
 
     frame f;
-    f.token = string_member(document_, "token");
+    f.token = token_of(document_);
     if (document_.HasMember("redirect")) {
         f.kind = frame_kind::redirect;
         return f;
@@ -53,7 +47,7 @@ frame frame_parser::parse_text(std::string_view text) {
         return f;
     }
     // A keep-alive is acknowledged with {}; a token refresh may ride along with it.
-    const auto size = document_.MemberCount() - (f.token.empty() ? 0 : 1);
+    const auto size = document_.MemberCount() - (document_.HasMember("token") ? 1 : 0);
     if (size == 0) {
         f.kind = frame_kind::keepalive_ack;
         return f;

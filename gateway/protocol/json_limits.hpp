@@ -17,6 +17,9 @@ inline constexpr std::size_t max_frame_depth = 64;
 // Inbound MQTT payloads, `/get` and `/set` (README "MQTT topics").
 inline constexpr std::size_t max_payload_depth = 32;
 inline constexpr std::size_t max_payload_bytes = 4096;
+// Retained Home Assistant discovery configs under its prefix, which many programs write: the
+// gateway's own for a controller with hundreds of objects take some 100 KiB.
+inline constexpr std::size_t max_discovery_bytes = 512 * 1024;
 
 // Whether no array or object in `text` is nested deeper than `max_depth`. A linear scan that
 // skips strings; it does not validate the JSON.

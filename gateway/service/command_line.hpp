@@ -1,6 +1,8 @@
 #pragma once
 // The command line of mosaic-gateway (README "Command line").
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -9,9 +11,14 @@
 namespace mg::service {
 
 struct command_line {
-    enum class mode { run, check, version, help } action = mode::run;
+    enum class mode { run, check, probe, version, help } action = mode::run;
     std::string config_path;
     std::optional<std::string> log_level;
+    std::string probe;        // --probe NAME: the controller to try
+    bool probe_json = false;  // --json
+    std::chrono::milliseconds probe_time{5000};
+    std::string capture_path; // --capture FILE; empty: no capture
+    std::uint64_t capture_max = 64ull * 1024 * 1024;
 };
 
 struct usage_error {

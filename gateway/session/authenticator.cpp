@@ -1,5 +1,6 @@
 #include "gateway/session/authenticator.hpp"
 
+#include "gateway/protocol/json_access.hpp"
 #include "gateway/protocol/json_limits.hpp"
 #include "gateway/session/http_connection.hpp"
 
@@ -37,8 +38,10 @@ auth_result failure(std::string_view step, error_code ec, const http_connection&
 // One `POST /authenticate` on a connection of its own, closed after the answer.
 void authenticate_once(net::any_io_executor executor, const config::controller_settings& target,
                        std::shared_ptr<net::ssl::context> tls_context, const char* user_field,
-                       std::function<void(auth_result)> done) {
+                       std::function<void(auth_result)> done,
+                       const protocol::traffic_observer& observe) {
     auto connection = std::make_shared<http_connection>(executor, target, std::move(tls_context));
+    connection->observe(observe);
     http_connection::request request{http::verb::post, "/authenticate", 11};
     request.set(http::field::content_type, "application/json");
     request.set(http::field::connection, "close");
@@ -63,14 +66,14 @@ void authenticate_once(net::any_io_executor executor, const config::controller_s
 
 void authenticate(net::any_io_executor executor, const config::controller_settings& target,
                   std::shared_ptr<net::ssl::context> tls_context,
-                  std::function<void(auth_result)> done) {
+                  std::function<void(auth_result)> done, protocol::traffic_observer observe) {
     // A 400 means a missing or mistyped attribute: try once more with the older field name.
-    auto retry = [executor, target, tls_context, done](auth_result result) mutable {
+    auto retry = [executor, target, tls_context, done, observe](auth_result result) mutable {
         if (result.http_status != 400)
             return done(std::move(result));
-        authenticate_once(executor, target, tls_context, "user", std::move(done));
+        authenticate_once(executor, target, tls_context, "user", std::move(done), observe);
     };
-    authenticate_once(executor, target, tls_context, "username", std::move(retry));
+    authenticate_once(executor, target, tls_context, "username", std::move(retry), observe);
 }
 
 auth_result interpret_auth_response(unsigned status, std::string_view body) {
@@ -88,10 +91,8 @@ auth_result interpret_auth_response(unsigned status, std::string_view body) {
                 "authentication answered HTTP " + std::to_string(status)};
     rapidjson::Document doc;
     if (protocol::parse_bounded(doc, body, protocol::max_frame_depth) && doc.IsObject()) {
-        const auto token = doc.FindMember("token");
-        if (token != doc.MemberEnd() && token->value.IsString() &&
-            token->value.GetStringLength() > 0)
-            return {auth_result::outcome::token, token->value.GetString()};
+        if (const auto token = protocol::token_of(doc); !token.empty())
+            return {auth_result::outcome::token, std::string(token)};
     }
     return {auth_result::outcome::rejected, "credentials rejected (no token in reply)"};
 }

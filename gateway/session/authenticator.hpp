@@ -2,6 +2,7 @@
 // One-shot `POST /authenticate` (docs/protocol.md §2.2): one TCP connection, one request, closed.
 
 #include "gateway/config/site_config.hpp"
+#include "gateway/protocol/traffic.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -17,10 +18,11 @@ struct auth_result {
     unsigned http_status = 0;
 };
 
-// Runs the request; `done` is called exactly once, on the executor.
+// Runs the request; `done` is called exactly once, on the executor. `observe` sees the request
+// and its answer (`--capture`).
 void authenticate(boost::asio::any_io_executor executor, const config::controller_settings& target,
                   std::shared_ptr<boost::asio::ssl::context> tls_context,
-                  std::function<void(auth_result)> done);
+                  std::function<void(auth_result)> done, protocol::traffic_observer observe = {});
 
 // The decision on a response, kept apart from the socket work: a token in a 2xx JSON body
 // is success; a redirect, a 4xx or a 2xx without a token means the credentials were rejected;

@@ -45,9 +45,12 @@ constexpr std::string_view no_slot = "no free connection within max_connections"
 controller_session::controller_session(boost::asio::any_io_executor executor,
                                        config::controller_settings settings,
                                        const protocol::clock& clock, event_handler on_event,
-                                       connection_budget budget)
+                                       connection_budget budget,
+                                       std::shared_ptr<boost::asio::ssl::context> tls_context)
     : executor_(executor), settings_(std::move(settings)),
-      tls_context_(settings_.secure ? make_client_tls_context(settings_.tls) : nullptr),
+      tls_context_(!settings_.secure ? nullptr
+                   : tls_context     ? std::move(tls_context)
+                                     : make_client_tls_context(settings_.tls)),
       link_(link_settings_for(settings_), clock), control_(control_settings_for(settings_), clock),
       on_event_(std::move(on_event)), timer_(executor), budget_(std::move(budget)) {}
 
@@ -157,6 +160,7 @@ void controller_session::open_control() {
     }
     control_slot_ = std::move(slot);
     const auto connection = std::make_shared<http_connection>(executor_, settings_, tls_context_);
+    connection->observe(observer_);
     control_connection_ = connection;
     connection->open([self = shared_from_this(), connection](boost::system::error_code ec,
                                                              std::string_view step) {
@@ -194,13 +198,8 @@ void controller_session::send_control(const protocol::http_call& call) {
                                             : "connection lost: " + ec.message()));
         }
         // A body may carry a fresh token: one session, one token (docs/protocol.md §2.5).
-        rapidjson::Document body;
-        if (protocol::parse_bounded(body, response.body(), protocol::max_frame_depth) &&
-            body.IsObject()) {
-            const auto token = body.FindMember("token");
-            if (token != body.MemberEnd() && token->value.IsString())
-                self->link_.adopt_token(token->value.GetString());
-        }
+        if (auto token = protocol::answer_token(response.body()))
+            self->link_.adopt_token(std::move(*token));
         const bool kept = connection->is_open();
         if (!kept)
             self->close_control();
@@ -234,13 +233,15 @@ void controller_session::authenticate_in_budget(std::function<void(auth_result)>
         if (!slot)
             return done({auth_result::outcome::failed, std::string(no_slot)});
         ++self->authentications_;
-        authenticate(self->executor_, self->settings_, self->tls_context_,
-                     [slot = std::make_shared<connection_budget::slot>(std::move(*slot)),
-                      done = std::move(done)](auth_result r) mutable {
-                         // Its connection is closed: the slot is free for what follows.
-                         slot.reset();
-                         done(std::move(r));
-                     });
+        authenticate(
+            self->executor_, self->settings_, self->tls_context_,
+            [slot = std::make_shared<connection_budget::slot>(std::move(*slot)),
+             done = std::move(done)](auth_result r) mutable {
+                // Its connection is closed: the slot is free for what follows.
+                slot.reset();
+                done(std::move(r));
+            },
+            self->observer_);
     });
 }
 
@@ -277,6 +278,7 @@ void controller_session::open_socket() {
     connection_slot_.reset();
     const auto connection =
         std::make_shared<websocket_connection>(executor_, settings_, tls_context_);
+    connection->observe(observer_);
     connection_ = connection;
     // A session a reload started waits here while the one it replaces still closes.
     budget_.async_take(settings_.request_timeout, [weak = weak_from_this(), connection](

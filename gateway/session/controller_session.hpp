@@ -8,6 +8,7 @@
 #include "gateway/config/site_config.hpp"
 #include "gateway/protocol/control_queue.hpp"
 #include "gateway/protocol/link.hpp"
+#include "gateway/protocol/traffic.hpp"
 #include "gateway/session/authenticator.hpp"
 #include "gateway/session/connection_budget.hpp"
 #include "gateway/session/controller.hpp"
@@ -31,9 +32,12 @@ public:
     using event_handler = std::function<void(controller_session&, const protocol::link_event&)>;
 
     // `budget` is the controller's, shared with any session before or after this one.
+    // `tls_context`: the context built from the settings beforehand (make_client_tls_context),
+    // so that starting a session cannot fail on a file; built here when not given.
     controller_session(boost::asio::any_io_executor executor, config::controller_settings settings,
                        const protocol::clock& clock, event_handler on_event,
-                       connection_budget budget);
+                       connection_budget budget,
+                       std::shared_ptr<boost::asio::ssl::context> tls_context = nullptr);
     ~controller_session() override;
 
     void start();
@@ -43,6 +47,10 @@ public:
     const std::string& name() const override { return settings_.name; }
     void request(std::string_view name, std::string_view params_json, std::uint64_t tag) override;
     void command(protocol::http_call call, std::uint64_t tag) override;
+
+    // Every WebSocket and HTTP exchange of this session is reported to `observer` (`--capture`);
+    // set before start().
+    void observe_traffic(protocol::traffic_observer observer) { observer_ = std::move(observer); }
 
     const config::controller_settings& settings() const { return settings_; }
     protocol::link_state state() const { return link_.state(); }
@@ -91,6 +99,7 @@ private:
     bool stopped_ = false;
     std::uint64_t authentications_ = 0;
     std::string logged_failure_;
+    protocol::traffic_observer observer_;
 };
 
 } // namespace mg::session

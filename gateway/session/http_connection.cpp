@@ -41,6 +41,15 @@ void http_connection::send(request req, response_handler done) {
     request_.prepare_payload();
     response_ = {};
     pending_ = std::move(done);
+    if (observer_) {
+        protocol::traffic t;
+        t.what = protocol::traffic::kind::http_request;
+        t.controller = target_.name;
+        t.text = request_.body();
+        t.method = request_.method_string();
+        t.path = request_.target();
+        observer_(t);
+    }
     tcp().expires_after(target_.request_timeout);
     std::visit(
         [&](auto& s) {
@@ -67,6 +76,22 @@ void http_connection::on_write(error_code ec) {
 
 void http_connection::on_read(error_code ec) {
     tcp().expires_never();
+    if (observer_ && pending_) {
+        protocol::traffic t;
+        t.what = protocol::traffic::kind::http_response;
+        t.controller = target_.name;
+        t.method = request_.method_string();
+        t.path = request_.target();
+        const auto why = ec == beast::error::timeout ? std::string("no answer within request_timeout")
+                                                     : ec.message();
+        if (!ec) {
+            t.status = response_.result_int();
+            t.text = response_.body();
+        } else {
+            t.error = why;
+        }
+        observer_(t);
+    }
     if (ec || !response_.keep_alive())
         close();
     if (pending_)

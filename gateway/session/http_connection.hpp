@@ -4,6 +4,7 @@
 // a shared_ptr that every pending operation holds.
 
 #include "gateway/config/site_config.hpp"
+#include "gateway/protocol/traffic.hpp"
 #include "gateway/session/controller_stream.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -41,6 +42,9 @@ public:
     // The reason a TLS handshake failed verification, if any.
     std::string tls_failure() const { return check_ ? check_->failure() : std::string(); }
 
+    // Reports each request and its answer (`--capture`).
+    void observe(protocol::traffic_observer observer) { observer_ = std::move(observer); }
+
 private:
     beast::tcp_stream& tcp();
     void on_write(error_code ec);
@@ -56,6 +60,7 @@ private:
     response response_;
     response_handler pending_;
     bool open_ = false;
+    protocol::traffic_observer observer_;
 };
 
 } // namespace mg::session

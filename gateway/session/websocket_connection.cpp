@@ -3,6 +3,7 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <utility>
 
 namespace mg::session {
 
@@ -73,7 +74,30 @@ void websocket_connection::upgrade(done_handler done) {
 }
 
 void websocket_connection::on_handshake(done_handler done, error_code ec) {
+    if (!ec) {
+        reported_open_ = true;
+        report(protocol::traffic::kind::ws_open,
+               (target_.secure ? "wss://" : "ws://") + host_header(target_) + target_.path);
+    }
     done(ec, "WebSocket upgrade");
+}
+
+void websocket_connection::report(protocol::traffic::kind what, std::string_view text,
+                                  bool binary) {
+    if (!observer_)
+        return;
+    protocol::traffic t;
+    t.what = what;
+    t.controller = target_.name;
+    t.text = text;
+    t.binary = binary;
+    observer_(t);
+}
+
+void websocket_connection::report_closed(std::string_view reason) {
+    if (!std::exchange(reported_open_, false))
+        return;
+    report(protocol::traffic::kind::ws_close, reason);
 }
 
 void websocket_connection::read(frame_handler on_frame) {
@@ -87,16 +111,22 @@ void websocket_connection::read(frame_handler on_frame) {
 }
 
 void websocket_connection::on_read(frame_handler on_frame, error_code ec, std::size_t) {
-    if (ec)
+    if (ec) {
+        report_closed(ec == websocket::error::closed ? "closed by the controller"
+                                                     : "connection lost: " + ec.message());
         return on_frame(ec, {}, false);
+    }
     const bool binary = std::visit([](auto& ws) { return ws->got_binary(); }, stream_);
     const auto data = buffer_.cdata();
+    report(protocol::traffic::kind::ws_recv,
+           {static_cast<const char*>(data.data()), data.size()}, binary);
     on_frame({}, {static_cast<const char*>(data.data()), data.size()}, binary);
     buffer_.consume(buffer_.size());
     read(std::move(on_frame));
 }
 
 void websocket_connection::send(std::string text) {
+    report(protocol::traffic::kind::ws_send, text);
     outbox_.push_back(std::move(text));
     if (outbox_.size() == 1)
         write_next();
@@ -125,6 +155,7 @@ void websocket_connection::on_write(error_code ec, std::size_t) {
 }
 
 void websocket_connection::close(std::function<void()> done) {
+    report_closed("closed by the gateway");
     auto self = shared_from_this();
     std::visit(
         [&](auto& ws) {
@@ -146,6 +177,7 @@ void websocket_connection::close(std::function<void()> done) {
 }
 
 void websocket_connection::abort() {
+    report_closed("closed at once by the gateway");
     lookup_.cancel();
     close_now(tcp());
 }

@@ -3,6 +3,7 @@
 // pending operation holds, so closing it never leaves a handler pointing at freed memory.
 
 #include "gateway/config/site_config.hpp"
+#include "gateway/protocol/traffic.hpp"
 #include "gateway/session/controller_stream.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -39,6 +40,9 @@ public:
     // The reason a TLS handshake failed verification, if any.
     std::string tls_failure() const { return check_ ? check_->failure() : std::string(); }
 
+    // Reports the upgrade, every frame both ways and the close (`--capture`); set before open().
+    void observe(protocol::traffic_observer observer) { observer_ = std::move(observer); }
+
 private:
     using plain_stream = beast::websocket::stream<beast::tcp_stream>;
     using secure_stream = beast::websocket::stream<tls_stream>;
@@ -49,6 +53,8 @@ private:
     void on_read(frame_handler on_frame, error_code ec, std::size_t bytes);
     void write_next();
     void on_write(error_code ec, std::size_t bytes);
+    void report(protocol::traffic::kind what, std::string_view text, bool binary = false);
+    void report_closed(std::string_view reason);
 
     const config::controller_settings target_; // a copy: pending handlers may outlive the session
     host_lookup lookup_;
@@ -56,6 +62,8 @@ private:
     std::optional<certificate_check> check_;
     beast::flat_buffer buffer_;
     std::deque<std::string> outbox_;
+    protocol::traffic_observer observer_;
+    bool reported_open_ = false; // so each open is followed by exactly one reported close
 };
 
 } // namespace mg::session

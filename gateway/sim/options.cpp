@@ -71,6 +71,17 @@ user_credentials user_arg(std::string_view text) {
     return {std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
 }
 
+double speed_arg(std::string_view text) {
+    double value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value) || value <= 0 ||
+        value > 1000)
+        throw usage_error("--speed: expected a factor above 0, at most 1000, got '" +
+                          std::string(text) + "'");
+    return value;
+}
+
 } // namespace
 
 std::optional<expired_token_answer> parse_expired_token_answer(std::string_view text) {
@@ -127,6 +138,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
 options parse_options(const std::vector<std::string_view>& args) {
     options opts;
     std::optional<std::size_t> max_connections;
+    std::string_view simulation_flag; // the last flag that only a simulation uses
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view flag = args[i];
         std::optional<std::string_view> inline_value;
@@ -180,9 +192,24 @@ options parse_options(const std::vector<std::string_view>& args) {
         else if (flag == "--flood-count")
             opts.flood_count = parse_unsigned<std::uint64_t>(
                 flag, value(), std::numeric_limits<std::uint64_t>::max());
+        else if (flag == "--replay")
+            opts.replay_file = value();
+        else if (flag == "--controller")
+            opts.replay_controller = value();
+        else if (flag == "--speed")
+            opts.replay_speed = speed_arg(value());
         else
             throw usage_error("unknown argument '" + std::string(args[i]) + "'");
+        if (flag != "--replay" && flag != "--controller" && flag != "--speed" && flag != "--port" &&
+            flag != "--bind" && flag != "--tls" && flag != "--help" && flag != "-h")
+            simulation_flag = flag;
     }
+    if (opts.replay_file.empty() && (!opts.replay_controller.empty() || opts.replay_speed != 1.0))
+        throw usage_error("--controller and --speed apply only with --replay");
+    if (!opts.replay_file.empty() && !simulation_flag.empty())
+        throw usage_error(std::string(simulation_flag) +
+                          ": does not apply with --replay (the capture says how the controller "
+                          "behaves)");
     if (max_connections)
         opts.max_connections = *max_connections;
     if (opts.controllers == 0)
@@ -218,6 +245,12 @@ std::string_view usage_text() {
   --tls                   serve wss/https with a generated self-signed certificate
   --flood-rate N          broadcast N group/timeline changes per second to subscribers
   --flood-count M         stop flooding after M messages (default unlimited)
+
+usage: mosaic-sim --replay FILE [--controller NAME] [--speed F] [--port P] [--bind ADDR] [--tls]
+  --replay FILE           play the controller side of a capture (mosaic-gateway --capture)
+  --controller NAME       the controller of the capture to play (default: the only one)
+  --speed F               play the recorded broadcasts F times as fast (default 1)
+  --tls                   serve wss/https (on by itself when the capture used wss://)
 )";
 }
 

@@ -49,6 +49,11 @@ struct options {
     std::uint64_t flood_rate = 0;  // messages per second; 0: off
     std::uint64_t flood_count = 0; // 0: unlimited
     bool help = false;
+    // --replay FILE: play the controller side of a capture instead of simulating (README,
+    // "Field tools"); --controller picks one controller of it, --speed scales its timing.
+    std::string replay_file;
+    std::string replay_controller;
+    double replay_speed = 1.0;
 };
 
 struct usage_error : std::runtime_error {

@@ -14,7 +14,9 @@
 #      broker, total CPU, memory and end-to-end latency under a steady flood from every
 #      controller, then an idle window.
 # a, b and c run BENCH_REPEAT times, interleaved; the tables show the median run.
-# Prints a results table and writes it to build/bench-results.md. Everything listens on
+# Prints a results table and writes it to build/bench-results.md, and the flood, latency and
+# ceiling rows to build/bench-results.json (the form tests/bench/plot.py draws BENCHMARKS.md's
+# figures from; tests/bench/results/ keeps the run BENCHMARKS.md shows). Everything listens on
 # 127.0.0.1; every process started here is stopped on exit.
 #
 # Knobs (environment):
@@ -31,7 +33,9 @@
 #   BENCH_FLEET_GATEWAYS   gateway processes of the fleet run (50)
 #   BENCH_FLEET_CONTROLLERS  controllers per gateway (20)
 #   BENCH_FLEET_RATE       changes per second from each controller (2)
-#   BENCH_FLEET_SECONDS    length of each controller's flood (30)
+#   BENCH_FLEET_SECONDS    length of each controller's flood (60; start-up must end well within)
+#   BENCH_FLEET_STAGES     1: also capture the loopback traffic of the fleet run (root only) and
+#                          print where its messages waited, hop by hop (wire_stages.py)
 #   BENCH_PARTS            which parts to run, of "flood scale fleet" (all three)
 #   BENCH_SKIP_BUILD       1: use the binaries as they are
 #   BENCH_BIN              where the binaries are (build/bin)
@@ -42,6 +46,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${BENCH_BIN:-$repo/build/bin}
 results=$repo/build/bench-results.md
+results_json=$repo/build/bench-results.json
 
 rates=${BENCH_RATES:-"20000 50000 200000"}
 count=${BENCH_COUNT:-50000}
@@ -54,7 +59,7 @@ idle_seconds=${BENCH_IDLE_SECONDS:-15}
 fleet_gateways=${BENCH_FLEET_GATEWAYS:-50}
 fleet_controllers=${BENCH_FLEET_CONTROLLERS:-20}
 fleet_rate=${BENCH_FLEET_RATE:-2}
-fleet_seconds=${BENCH_FLEET_SECONDS:-30}
+fleet_seconds=${BENCH_FLEET_SECONDS:-60}
 parts=" ${BENCH_PARTS:-flood scale fleet} "
 part() { [[ $parts == *" $1 "* ]]; }
 
@@ -96,7 +101,9 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
             die "build failed"
         }
 fi
-for program in mosaic-gateway mosaic-sim mqtt-bench-subscriber mqtt-bench-publisher; do
+needed="mosaic-gateway mosaic-sim mqtt-bench-subscriber"
+part flood && needed+=" mqtt-bench-publisher"
+for program in $needed; do
     [[ -x $bin/$program ]] || die "$bin/$program is missing"
 done
 
@@ -356,10 +363,10 @@ fleet_kb() {
     echo "$total"
 }
 
-declare -a rows_fleet
+declare -a rows_fleet rows_fleet_startup
 fleet_run() {
     local gateways=$1 per=$2 n=$(($1 * $2)) changes=$((fleet_rate * fleet_seconds))
-    local expected=$((n * changes)) budget=$((fleet_seconds + 120))
+    local expected=$((n * changes)) budget=$((fleet_seconds + 240))
     if ((fd_limit < 4 * n + 500)); then
         rows_fleet+=("$gateways × $per|skipped: open file limit $fd_limit|||||||||||")
         return
@@ -374,15 +381,31 @@ fleet_run() {
     read -r -a ports <<<"$(sed -n 's/.*"ports":\[\([0-9,]*\)\].*/\1/p' \
         "$work/fleet-sim.out" | tr ',' ' ')"
 
+    # Start-up ends when every controller's status is `online`, and every gateway's.
+    start fleet-up "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos 1 \
+        --topic "fleet/+/+/status" --until-payload online --distinct "$((n + gateways))" \
+        --timeout 180
+    local up_pid=$started
+    wait_line "$work/fleet-up.out" '^ready' 10 || die "fleet: subscriber did not start"
+    # The flood's latency is split at the time written to fleet-steady-from: what was sent
+    # before it met the fleet starting up (1,000 sessions connecting, reading their state and
+    # publishing it), what was sent after it is the steady flood.
     start fleet-sub "$bin/mqtt-bench-subscriber" --uri "$broker_uri" --qos 1 \
         --topic "fleet/+/+/group/+" --topic "fleet/+/+/timeline/+" --count "$expected" \
-        --warmup "$((expected / 50))" --idle 10 --timeout "$budget"
+        --idle 10 --timeout "$budget" --steady-from "$work/fleet-steady-from" \
+        --latency-file "$work/fleet-latency.txt"
     local sub_pid=$started
     wait_line "$work/fleet-sub.out" '^ready' 10 || die "fleet: subscriber did not start"
+    local stages_pid=
+    if [[ ${BENCH_FLEET_STAGES:-0} == 1 ]]; then
+        start fleet-stages python3 "$repo/tests/bench/wire_stages.py" --broker-port "$broker_port" \
+            --csv "$work/fleet-stages.csv" --from-file "$work/fleet-steady-from"
+        stages_pid=$started
+        wait_line "$work/fleet-stages.out" '^capturing' 10 || die "fleet: capture did not start"
+    fi
 
     fleet_pids=()
-    local g c site t0 broker_before
-    broker_before=$(cpu_ticks "$broker_pid")
+    local g c site t0
     t0=$(date +%s%N)
     for ((g = 0; g < gateways; g++)); do
         site=site-$g
@@ -402,18 +425,54 @@ fleet_run() {
         start "fleet-$site" "$bin/mosaic-gateway" -c "$work/fleet-$site.yaml"
         fleet_pids+=("$started")
     done
+    wait_exit "$up_pid" 190 || die "fleet: status subscriber did not finish"
+    sed -n '2p' "$work/fleet-up.out" >"$work/fleet-up.result"
+    local online_s startup_pct=""
+    if [[ $(field "$work/fleet-up.result" reason) == distinct ]]; then
+        online_s=$(calc '%.2f' "($(field "$work/fleet-up.result" done_unix_ns) - $t0) / 1e9")
+        startup_pct=$(calc '%.1f' "$(fleet_ticks) * 100 / $hz / $online_s")
+    else
+        online_s="not all within 180 s"
+    fi
+    # Settle: the connect-time replies are published and the queues drain. The steady flood
+    # starts after it, with every controller flooding.
+    sleep 5
+    python3 -c 'import time; print(time.monotonic_ns())' >"$work/fleet-steady-from"
+    local steady_t0 steady_ticks broker_before
+    steady_t0=$(date +%s%N)
+    steady_ticks=$(fleet_ticks)
+    broker_before=$(cpu_ticks "$broker_pid")
+    ((steady_t0 - t0 < fleet_seconds * 1000000000)) ||
+        die "fleet: start-up took longer than the flood (BENCH_FLEET_SECONDS=$fleet_seconds)"
+
     wait_exit "$sub_pid" "$budget" || die "fleet: subscriber did not finish"
+    if [[ -n $stages_pid ]]; then
+        kill -TERM "$stages_pid"
+        wait_exit "$stages_pid" 120 || die "fleet: capture did not finish"
+        log "fleet: hop by hop"
+        cat "$work/fleet-stages.out" >&2
+    fi
     local busy_ticks broker_ticks rss hwm
-    busy_ticks=$(fleet_ticks)
+    busy_ticks=$(($(fleet_ticks) - steady_ticks))
     broker_ticks=$(cpu_ticks "$broker_pid")
     rss=$(fleet_kb VmRSS)
     hwm=$(fleet_kb VmHWM)
     local out=$work/fleet-sub.out
     sed -n '2p' "$out" >"$out.result"
+    local startup_p50 startup_p99 startup_max
+    startup_p50=$(calc '%.2f' "$(field "$out.result" startup_p50_ms)")
+    startup_p99=$(calc '%.2f' "$(field "$out.result" startup_p99_ms)")
+    startup_max=$(calc '%.1f' "$(field "$out.result" startup_max_ms)")
+    log "fleet start-up: $n controllers in $gateways gateways online after $online_s s," \
+        "gateways' CPU $startup_pct % of a core meanwhile;" \
+        "$(field "$out.result" startup_n) flood messages sent before the steady flood:" \
+        "p50_ms=$startup_p50 p99_ms=$startup_p99 max_ms=$startup_max"
+    # The steady flood: its p50/p99/max are the fleet's figures.
     log "fleet: $(cat "$out.result")"
-    local received window p50 p99 max
+    local received measured window p50 p99 max
     received=$(field "$out.result" received)
-    window=$(calc '%.1f' "($(field "$out.result" last_unix_ns) - $t0) / 1e9")
+    measured=$(field "$out.result" measured)
+    window=$(calc '%.1f' "($(field "$out.result" last_unix_ns) - $steady_t0) / 1e9")
     p50=$(calc '%.2f' "$(field "$out.result" p50_ms)")
     p99=$(calc '%.2f' "$(field "$out.result" p99_ms)")
     max=$(calc '%.1f' "$(field "$out.result" max_ms)")
@@ -431,13 +490,14 @@ fleet_run() {
     done
     stop "$sim_pid"
 
-    local busy_pct us_per_msg
+    local busy_pct us_per_msg broker_pct
     busy_pct=$(calc '%.1f' "$busy_ticks * 100 / $hz / $window")
-    local broker_pct
     broker_pct=$(calc '%.1f' "($broker_ticks - $broker_before) * 100 / $hz / $window")
-    us_per_msg=$(calc '%.1f' "$busy_ticks * 1e6 / $hz / $received")
-    rows_fleet+=("$gateways × $per|$(calc '%.0f' "$received / $window")|$received of $expected|$busy_pct|$us_per_msg|$broker_pct|$idle_pct|$(calc '%.0f' "$rss / 1024")|$(calc '%.0f' "$hwm / 1024")|$(calc '%.2f' "$rss / 1024 / $gateways")|$p50|$p99|$max")
-    log "fleet: gateways busy $busy_pct % of a core, idle $idle_pct %, RSS $rss kB in all"
+    us_per_msg=$(calc '%.1f' "$busy_ticks * 1e6 / $hz / $measured")
+    rows_fleet_startup+=("$gateways × $per|$online_s|$startup_pct|$(field "$out.result" startup_n)|$startup_p50|$startup_p99|$startup_max")
+    rows_fleet+=("$gateways × $per|$(field "$out.result" rate)|$received of $expected ($measured steady)|$busy_pct|$us_per_msg|$broker_pct|$idle_pct|$(calc '%.0f' "$rss / 1024")|$(calc '%.0f' "$hwm / 1024")|$(calc '%.2f' "$rss / 1024 / $gateways")|$p50|$p99|$max")
+    log "fleet: gateways busy $busy_pct % of a core in the steady flood, idle $idle_pct %," \
+        "RSS $rss kB in all"
 }
 
 if part fleet; then
@@ -490,6 +550,12 @@ for row in "${rows_scale[@]}"; do
     target "1,000 controllers: RSS" "< 150 MB" "$(col "$row" 3) MB" "$(col "$row" 3) < 150"
 done
 
+for row in "${rows_fleet[@]}"; do
+    p99=$(col "$row" 12)
+    [[ $p99 =~ ^[0-9.]+$ ]] || continue
+    target "fleet $(col "$row" 1): p99 latency, steady flood" "< 100 ms" "$p99 ms" "$p99 < 100"
+done
+
 flood_header() {
     echo "| QoS | flood rate /s | flood msgs | delivered | delivered msgs/s | absorbed msgs/s | gateway CPU µs/msg | mosquitto CPU µs/msg | gateway peak RSS MB | p50 ms | p99 ms | max ms | all p99 ms | all max ms | $1 over $repeat runs |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -537,7 +603,16 @@ flood_header() {
     echo
     echo "## A fleet of sites: gateway processes × controllers each, one broker, every controller flooding $fleet_rate changes/s for ${fleet_seconds}s (QoS 1)"
     echo
-    echo "| sites × controllers | msgs/s through | delivered | all gateways' CPU % of one core, start to last arrival | gateway CPU µs/msg | mosquitto CPU % | all gateways' CPU %, ${idle_seconds}s idle | all gateways' RSS MB | peak RSS MB (sum) | RSS MB per gateway | p50 ms | p99 ms | max ms |"
+    echo "Start-up: every gateway started at once, until every controller and gateway status is"
+    echo "online; the flood messages sent before the steady flood (start-up and 5 s to settle):"
+    echo
+    echo "| sites × controllers | all online after s | all gateways' CPU % of one core meanwhile | flood msgs sent before the steady flood | their p50 ms | p99 ms | max ms |"
+    echo "|---|---|---|---|---|---|---|"
+    table_rows "${rows_fleet_startup[@]}"
+    echo
+    echo "The steady flood: messages sent from 5 s after the last controller came online:"
+    echo
+    echo "| sites × controllers | msgs/s through | delivered | all gateways' CPU % of one core | gateway CPU µs/msg | mosquitto CPU % | all gateways' CPU %, ${idle_seconds}s idle | all gateways' RSS MB | peak RSS MB (sum) | RSS MB per gateway | p50 ms | p99 ms | max ms |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     table_rows "${rows_fleet[@]}"
     echo
@@ -548,7 +623,51 @@ flood_header() {
     table_rows "${rows_targets[@]}"
 } >"$results"
 
+# The same rows as JSON: one object per row, keys in column order; "range" is the [low, high]
+# of the median column over the runs.
+json_rows() {
+    local -a keys
+    read -r -a keys <<<"$1"
+    shift
+    local row sep="" i
+    printf '['
+    for row in "$@"; do
+        local -a cells
+        IFS='|' read -r -a cells <<<"$row"
+        printf '%s\n    {' "$sep"
+        for ((i = 0; i < ${#keys[@]}; i++)); do
+            local value=${cells[$i]:-}
+            if [[ ${keys[$i]} == range ]]; then
+                value="[${value//–/, }]"
+            elif ! [[ $value =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then
+                value="null"
+            fi
+            printf '%s"%s": %s' "$([[ $i -gt 0 ]] && echo ', ')" "${keys[$i]}" "$value"
+        done
+        printf '}'
+        sep=","
+    done
+    printf '\n  ]'
+}
+flood_keys="qos flood_rate messages delivered delivered_rate absorbed_rate gateway_us"
+flood_keys+=" mosquitto_us gateway_peak_rss_mb p50_ms p99_ms max_ms all_p99_ms all_max_ms range"
+{
+    echo "{"
+    echo "  \"source\": \"tests/bench/run.sh\","
+    echo "  \"date\": \"$(date -u +%Y-%m-%d)\","
+    echo "  \"commit\": \"$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)\","
+    echo "  \"load_average\": {\"before\": ${load_before%% *}, \"after\": $(cut -d' ' -f1 /proc/loadavg)},"
+    printf '  "throughput": '
+    json_rows "$flood_keys" "${rows_throughput[@]}"
+    printf ',\n  "latency": '
+    json_rows "$flood_keys" "${rows_latency[@]}"
+    printf ',\n  "ceiling": '
+    json_rows "qos messages delivered publisher_rate subscriber_rate publisher_us mosquitto_us range best_gateway_rate gateway_vs_ceiling_pct" \
+        "${rows_ceiling[@]}"
+    printf '\n}\n'
+} >"$results_json"
+
 echo
 cat "$results"
 echo
-log "written to $results"
+log "written to $results and $results_json; tests/bench/plot.py $results_json draws the figures"

@@ -7,11 +7,17 @@
 //   received=... measured=... window_s=... rate=... all_window_s=... latency_n=...
 //   p50_ms=... p99_ms=... max_ms=... all_p99_ms=... all_max_ms=...
 //   first_unix_ns=... last_unix_ns=... done_unix_ns=... reason=count|distinct|idle|timeout
+//   [startup_n=... startup_p50_ms=... startup_p99_ms=... startup_max_ms=...]   (--steady-from)
 //
 // The measured window runs from the first arrival after --warmup messages to the last arrival;
 // the rate and p50/p99/max are over it. all_window_s (first to last counted arrival), all_p99
 // and all_max cover every counted message. Latency is arrival (CLOCK_MONOTONIC) minus sent_ns,
 // so sender and subscriber must share the machine.
+//
+// With --steady-from FILE, a CLOCK_MONOTONIC time in nanoseconds that the caller writes to FILE
+// while the flood runs (when whatever starts up has come up): measured messages sent before it
+// are reported apart as startup_*, and measured, window_s, rate, p50, p99 and max cover only
+// those sent at or after it, the steady part of the flood.
 //
 // Messages that arrive with the retained flag are state left by an earlier run; they are
 // skipped unless --include-retained is given, so they never skew a rate or a latency.
@@ -55,6 +61,8 @@ constexpr std::string_view usage = R"(usage: mqtt-bench-subscriber [options]
   --distinct N           see --until-payload
   --ignore TOPIC         a topic that is never counted, repeatable
   --include-retained     count messages that arrive with the retained flag too
+  --steady-from FILE     see above: p50/p99/max of messages sent from the time in FILE on,
+                         those sent earlier reported as startup_*
   --latency-file FILE    also write "arrival_ms latency_ms" per measured message, arrival
                          counted from the first one, to look at stalls over time
 The line "ready" is printed once every subscription is acknowledged.
@@ -74,6 +82,7 @@ struct settings {
     std::set<std::string, std::less<>> ignored;
     bool include_retained = false;
     std::string latency_file;
+    std::string steady_from_file;
 };
 
 settings parse(int argc, char** argv) {
@@ -107,6 +116,8 @@ settings parse(int argc, char** argv) {
             s.include_retained = true;
         else if (flag == "--latency-file")
             s.latency_file = args.value();
+        else if (flag == "--steady-from")
+            s.steady_from_file = args.value();
         else
             args.unknown();
     }
@@ -156,7 +167,8 @@ struct tally {
     std::int64_t last_arrival_ns = 0;               // any counted message, for --idle
     std::vector<std::int64_t> latencies_ns;         // the measured window
     std::vector<std::int64_t> warmup_latencies_ns;  // before it
-    std::vector<std::int64_t> arrivals_ns;          // only with --latency-file
+    std::vector<std::int64_t> arrivals_ns; // with --latency-file or --steady-from
+    std::vector<std::int64_t> sent_ns;     // with --steady-from
     std::unordered_map<std::string, bool> matching; // topic -> last payload was the wanted one
     std::uint64_t matching_count = 0;
     std::int64_t done_unix_ns = 0; // when --count or --distinct was first met
@@ -197,8 +209,10 @@ public:
                 tally_.last_unix_ns = unix_ns();
                 if (sent) {
                     tally_.latencies_ns.push_back(arrived - *sent);
-                    if (!settings_.latency_file.empty())
+                    if (!settings_.latency_file.empty() || !settings_.steady_from_file.empty())
                         tally_.arrivals_ns.push_back(arrived);
+                    if (!settings_.steady_from_file.empty())
+                        tally_.sent_ns.push_back(*sent);
                 }
             }
             if (settings_.distinct > 0) {
@@ -271,14 +285,21 @@ private:
         }
     }
 
+    // The time in --steady-from's file, if it was written.
+    std::optional<std::int64_t> steady_from() const {
+        if (settings_.steady_from_file.empty())
+            return std::nullopt;
+        std::ifstream in(settings_.steady_from_file);
+        std::int64_t value = 0;
+        if (!(in >> value))
+            return std::nullopt;
+        return value;
+    }
+
     void report(std::string_view reason) {
         std::lock_guard lock(tally_.mutex);
-        const auto measured =
-            tally_.counted > settings_.warmup ? tally_.counted - settings_.warmup : 0;
-        const double window_s = static_cast<double>(tally_.last_ns - tally_.first_ns) / 1e9;
-        // n arrivals span n-1 intervals.
-        const double rate =
-            measured > 1 && window_s > 0 ? static_cast<double>(measured - 1) / window_s : 0;
+        auto measured = tally_.counted > settings_.warmup ? tally_.counted - settings_.warmup : 0;
+        double window_s = static_cast<double>(tally_.last_ns - tally_.first_ns) / 1e9;
         auto& l = tally_.latencies_ns;
         if (!settings_.latency_file.empty()) {
             std::ofstream out(settings_.latency_file);
@@ -288,8 +309,32 @@ private:
         }
         std::vector<std::int64_t> all(tally_.warmup_latencies_ns);
         all.insert(all.end(), l.begin(), l.end());
+        // Split at --steady-from: the start-up part aside, the rest is what is measured.
+        std::vector<std::int64_t> startup;
+        const auto split = steady_from();
+        if (split) {
+            std::vector<std::int64_t> kept;
+            std::int64_t first = 0, last = 0;
+            for (std::size_t i = 0; i < l.size(); ++i) {
+                if (tally_.sent_ns[i] < *split) {
+                    startup.push_back(l[i]);
+                    continue;
+                }
+                kept.push_back(l[i]);
+                const auto at = tally_.arrivals_ns[i];
+                first = first == 0 ? at : std::min(first, at);
+                last = std::max(last, at);
+            }
+            l = std::move(kept);
+            measured = l.size();
+            window_s = static_cast<double>(last - first) / 1e9;
+        }
+        // n arrivals span n-1 intervals.
+        const double rate =
+            measured > 1 && window_s > 0 ? static_cast<double>(measured - 1) / window_s : 0;
         std::sort(l.begin(), l.end());
         std::sort(all.begin(), all.end());
+        std::sort(startup.begin(), startup.end());
         const auto percentile_ms = [](const std::vector<std::int64_t>& sorted, double p) {
             if (sorted.empty())
                 return 0.0;
@@ -307,7 +352,13 @@ private:
                   << " all_max_ms=" << percentile_ms(all, 1.0)
                   << " first_unix_ns=" << tally_.first_unix_ns
                   << " last_unix_ns=" << tally_.last_unix_ns
-                  << " done_unix_ns=" << tally_.done_unix_ns << " reason=" << reason << std::endl;
+                  << " done_unix_ns=" << tally_.done_unix_ns << " reason=" << reason;
+        if (split)
+            std::cout << " startup_n=" << startup.size()
+                      << " startup_p50_ms=" << percentile_ms(startup, 0.50)
+                      << " startup_p99_ms=" << percentile_ms(startup, 0.99)
+                      << " startup_max_ms=" << percentile_ms(startup, 1.0);
+        std::cout << std::endl;
     }
 
     settings settings_;

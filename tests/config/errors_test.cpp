@@ -1,5 +1,6 @@
 // Every class of mistake is refused with `FILE:LINE:COLUMN: error: PATH: message`.
 #include "tests/config/fake_environment.hpp"
+#include "tests/config/test_pem.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,7 +27,13 @@ class SiteConfigErrors : public ::testing::TestWithParam<error_case> {};
 
 TEST_P(SiteConfigErrors, ReportsPositionPathAndReason) {
     fake_environment fake;
-    fake.files = {{"/run/empty.pass", "\n"}, {"/etc/ssl/gw.pem", "cert"}};
+    fake.files = {{"/run/empty.pass", "\n"},
+                  {"/etc/ssl/gw.pem", std::string(testing::certificate_a)},
+                  {"/etc/ssl/gw.key", std::string(testing::key_a)},
+                  {"/etc/ssl/other.key", std::string(testing::key_b)},
+                  {"/etc/ssl/broken.pem", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n"
+                                          "-----END CERTIFICATE-----\n"},
+                  {"/etc/ssl/text.pem", "not a certificate\n"}};
     EXPECT_EQ(fake.error_of(GetParam().yaml), GetParam().expected);
 }
 
@@ -144,6 +151,31 @@ INSTANTIATE_TEST_SUITE_P(
         error_case{"UnreadableCaFile",
                    site_with("mqtt:\n  url: mqtts://127.0.0.1\n  tls: { ca_file: /nope.pem }\n"),
                    "site.yaml:7:19: error: mqtt.tls.ca_file: cannot read file '/nope.pem'"},
+        error_case{
+            "CaFileWithoutCertificate",
+            site_with("mqtt:\n  url: mqtts://127.0.0.1\n  tls: { ca_file: /etc/ssl/text.pem }\n"),
+            "site.yaml:7:19: error: mqtt.tls.ca_file: '/etc/ssl/text.pem' holds no PEM "
+            "certificate (-----BEGIN CERTIFICATE-----)"},
+        error_case{"DamagedControllerCaFile",
+                   "site: s\ncontrollers:\n  - name: lobby\n    url: wss://10.0.4.20\n"
+                   "    tls: { ca_file: /etc/ssl/broken.pem }\n",
+                   "site.yaml:5:21: error: controllers[0].tls.ca_file: '/etc/ssl/broken.pem' is "
+                   "not a PEM file of CA certificates (ASN1 lib)"},
+        error_case{"ClientKeyThatIsNoKey",
+                   site_with("mqtt:\n  url: mqtts://127.0.0.1\n  tls:\n    cert_file: "
+                             "/etc/ssl/gw.pem\n    key_file: /etc/ssl/gw.pem\n"),
+                   "site.yaml:9:15: error: mqtt.tls.key_file: '/etc/ssl/gw.pem' is not a PEM "
+                   "private key without a passphrase (unsupported)"},
+        error_case{"ClientKeyOfAnotherCertificate",
+                   site_with("mqtt:\n  url: mqtts://127.0.0.1\n  tls:\n    cert_file: "
+                             "/etc/ssl/gw.pem\n    key_file: /etc/ssl/other.key\n"),
+                   "site.yaml:9:15: error: mqtt.tls.key_file: '/etc/ssl/other.key' does not "
+                   "belong to the certificate of cert_file"},
+        error_case{"ClientCertificateThatIsNoCertificate",
+                   site_with("mqtt:\n  url: mqtts://127.0.0.1\n  tls:\n    cert_file: "
+                             "/etc/ssl/text.pem\n    key_file: /etc/ssl/gw.key\n"),
+                   "site.yaml:8:16: error: mqtt.tls.cert_file: '/etc/ssl/text.pem' holds no "
+                   "PEM certificate (no start line)"},
         error_case{"VerifyNotBoolean",
                    site_with("mqtt:\n  url: mqtts://127.0.0.1\n  tls: { verify: maybe }\n"),
                    "site.yaml:7:18: error: mqtt.tls.verify: expected true or false, found "

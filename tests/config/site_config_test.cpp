@@ -1,6 +1,7 @@
 // Valid site files: every field read, and every default filled.
 #include "gateway/protocol/catalogue.hpp"
 #include "tests/config/fake_environment.hpp"
+#include "tests/config/test_pem.hpp"
 
 #include <gtest/gtest.h>
 
@@ -50,10 +51,10 @@ fake_environment contract_files() {
     fake_environment fake;
     fake.files = {{"/run/credentials/mosaic-gateway@hotel-east.service/mqtt", "broker-secret\n"},
                   {"/etc/mosaic-gateway/lobby.pass", "lobby-secret"},
-                  {"/etc/ssl/broker-ca.pem", "ca"},
-                  {"/etc/ssl/gw.pem", "cert"},
-                  {"/etc/ssl/gw.key", "key"},
-                  {"/etc/ssl/lobby-ca.pem", "ca"}};
+                  {"/etc/ssl/broker-ca.pem", std::string(testing::certificate_a)},
+                  {"/etc/ssl/gw.pem", std::string(testing::certificate_b)},
+                  {"/etc/ssl/gw.key", std::string(testing::key_b)},
+                  {"/etc/ssl/lobby-ca.pem", std::string(testing::certificate_a)}};
     return fake;
 }
 
@@ -329,8 +330,8 @@ TEST(SiteConfig, TakesInlinePassword) {
 TEST(SiteConfig, ResolvesRelativeFilesAgainstSiteFileFolder) {
     fake_environment fake;
     fake.files = {{"/etc/mosaic-gateway/lobby.pass", "pw"},
-                  {"/etc/mosaic-gateway/ca.pem", "ca"},
-                  {"/abs/ca.pem", "ca"}};
+                  {"/etc/mosaic-gateway/ca.pem", std::string(testing::certificate_a)},
+                  {"/abs/ca.pem", std::string(testing::certificate_b)}};
     const auto config = fake.parse(R"(site: s
 mqtt: { url: "mqtts://127.0.0.1", tls: { ca_file: /abs/ca.pem } }
 controllers:

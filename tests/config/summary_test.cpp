@@ -1,4 +1,5 @@
 #include "tests/config/fake_environment.hpp"
+#include "tests/config/test_pem.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +26,7 @@ logging:     info
 
 TEST(Summary, ShowsCredentialsTlsAndCustomPolls) {
     fake_environment fake;
-    fake.files = {{"/etc/ssl/ca.pem", "ca"}};
+    fake.files = {{"/etc/ssl/ca.pem", std::string(testing::certificate_a)}};
     const auto summary = summarize(fake.parse(R"(site: hotel-east
 mqtt:
   url: mqtts://[2001:db8::1]

@@ -115,6 +115,12 @@ class Manifests(unittest.TestCase):
             self.assertEqual(command[:2], ["mosaic-gateway", "-c"])
             self.assertIn(f'"{command[2]}"', dockerfile())
 
+    def test_compose_runs_the_same_image(self):
+        with open(os.path.join(SOURCE_DIR, "deploy", "compose.yaml"), encoding="utf-8") as f:
+            compose = yaml.safe_load(f)
+        self.assertEqual(compose["services"]["gateway"]["image"],
+                         f"mosaic-gateway:{project_version()}")
+
     def test_resource_requests(self):
         for d in self.deployments:
             (container,) = d["spec"]["template"]["spec"]["containers"]

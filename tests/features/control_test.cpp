@@ -16,8 +16,10 @@ class Control : public ::testing::Test {
 protected:
     Control() {
         feature.start();
-        feature.on_controller_added(lobby);
-        feature.on_controller_added(ballroom);
+        feature.on_controller_added(lobby, {});
+        controller_context read_only;
+        read_only.read_only = true;
+        feature.on_controller_added(ballroom, read_only);
     }
 
     mqtt::inbound_message message(std::string topic, std::string payload,
@@ -44,8 +46,8 @@ protected:
     topic_scheme topics{"mosaic", "hotel"};
     test::fake_controller lobby{"lobby"};
     test::fake_controller ballroom{"ballroom"};
-    control feature{sink, topics,
-                    [](const session::controller& c) { return c.name() == "ballroom"; }};
+    answers replies{sink, topics};
+    control feature{sink, topics, replies};
 };
 
 TEST_F(Control, SubscribesCommandTopicsOnlyOfControllersThatTakeCommands) {

@@ -17,8 +17,10 @@ protected:
     boost::asio::io_context loop;
     test::recording_sink sink;
     topic_scheme topics{"mosaic", "hotel"};
+    int stats_written = 0;
     gateway_info feature{sink, topics, "hotel", loop.get_executor(),
-                         [] { return mqtt_counters{10, 2, 1, 3}; }, 50ms};
+                         [this] { return "{\"n\":" + std::to_string(++stats_written) + "}"; },
+                         50ms};
 };
 
 TEST_F(GatewayInfo, InfoNamesVersionSiteAndControllers) {
@@ -34,22 +36,17 @@ TEST_F(GatewayInfo, InfoNamesVersionSiteAndControllers) {
     feature.stop();
 }
 
-TEST_F(GatewayInfo, StatsCountMessagesAndArePublishedPeriodically) {
+// The payload is the gateway's one counter set (status_json_test.cpp); here, its schedule.
+TEST_F(GatewayInfo, StatsArePublishedPeriodicallyAndAtStop) {
     feature.start();
-    test::link_driver driver({&feature});
-    driver.text(R"({"broadcast":"beacon","data":{"on":true}})");
-    driver.text("garbage");
     loop.run_for(120ms);
     ASSERT_TRUE(sink.states.count("mosaic/hotel/gateway/stats"));
-    rapidjson::Document stats;
-    stats.Parse(sink.states.at("mosaic/hotel/gateway/stats").c_str());
-    EXPECT_EQ(stats["messages_in"].GetUint64(), 2u);
-    EXPECT_EQ(stats["rejected"].GetUint64(), 1u);
-    EXPECT_EQ(stats["messages_out"].GetUint64(), 10u);
-    EXPECT_EQ(stats["dropped"].GetUint64(), 2u);
-    EXPECT_EQ(stats["buffered"].GetUint64(), 3u);
-    EXPECT_TRUE(stats["controllers"]["lobby"]["live"].GetBool());
+    EXPECT_GE(stats_written, 2);
+    const auto before = stats_written;
     feature.stop();
+    EXPECT_EQ(stats_written, before + 1);
+    EXPECT_EQ(sink.states.at("mosaic/hotel/gateway/stats"),
+              "{\"n\":" + std::to_string(stats_written) + "}");
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // The discovery life cycle: when configs go out, again, changed, emptied, or left alone.
 #include "gateway/features/ha_discovery.hpp"
+#include "gateway/protocol/json_limits.hpp"
 #include "tests/support/fake_controller.hpp"
 #include "tests/support/recording_sink.hpp"
 
@@ -24,7 +25,7 @@ class HaDiscovery : public ::testing::Test {
 protected:
     HaDiscovery() {
         feature.start();
-        feature.on_controller_added(lobby);
+        feature.on_controller_added(lobby, lobby_context);
     }
 
     void reply(std::string_view request, std::string_view data, std::uint64_t tag = 0) {
@@ -53,11 +54,12 @@ protected:
     boost::asio::io_context loop;
     test::recording_sink sink;
     test::fake_controller lobby{"lobby"};
+    const controller_context lobby_context{
+        false, {"timeline", "scene", "group", "beacon", "log"}, "http://10.0.4.20:80/"};
     ha_discovery feature{sink,
                          {"homeassistant", "hotel", topic_scheme("mosaic", "hotel")},
                          "homeassistant/status",
                          loop.get_executor(),
-                         {{"lobby", "http://10.0.4.20:80/", false, true, true}},
                          {20ms, 40ms, 20ms, 7}};
 };
 
@@ -129,7 +131,7 @@ TEST_F(HaDiscovery, AnnouncesAgainAfterHomeAssistantsBirthAndOnBrokerConnect) {
     run_until([&] { return sink.state_publishes[lobby_topic] > before; });
     EXPECT_EQ(sink.state_publishes[lobby_topic], before + 1);
     EXPECT_EQ(sink.state_publishes[gateway_topic], 2);
-    feature.broker_connected();
+    feature.on_broker_connected();
     EXPECT_EQ(sink.state_publishes[lobby_topic], before + 2);
     EXPECT_EQ(sink.state_publishes[gateway_topic], 3);
     sink.deliver({"homeassistant/status", "offline", "", "", false});
@@ -139,12 +141,14 @@ TEST_F(HaDiscovery, AnnouncesAgainAfterHomeAssistantsBirthAndOnBrokerConnect) {
 
 TEST_F(HaDiscovery, AReloadThatRemovesTheControllerEmptiesItsConfig) {
     reply("system", R"({"serial_number":"030208"})");
-    feature.reload({{"lobby", "http://10.0.4.20:80/", false, true, true}});
-    EXPECT_NE(lobby_config(), "");
-    feature.reload({{"ballroom", "http://10.0.4.21:80/", false, true, true}});
-    EXPECT_EQ(lobby_config(), "");
+    // A restart (settings changed) keeps the device.
     feature.on_controller_removed(lobby);
-    feature.broker_connected();
+    feature.on_controller_added(lobby, lobby_context);
+    EXPECT_NE(lobby_config(), "");
+    feature.on_controller_removed(lobby);
+    feature.on_controller_gone("lobby");
+    EXPECT_EQ(lobby_config(), "");
+    feature.on_broker_connected();
     EXPECT_EQ(lobby_config(), "");
 }
 
@@ -183,6 +187,37 @@ TEST_F(HaDiscovery, ASwappedControllersOldDeviceIsEmptied) {
     reply("system", R"({"serial_number":"999999"})");
     EXPECT_EQ(lobby_config(), "");
     EXPECT_NE(sink.states["homeassistant/device/mosaic_999999/config"], "");
+}
+
+TEST_F(HaDiscovery, HostileRetainedConfigsAreIgnoredWithoutHarm) {
+    // 200,000 nested arrays: a recursive parser runs out of stack on them.
+    const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+    const std::string deep_ours = R"({"device":{"name":"gone","via_device":"mosaic_gw_hotel"},)"
+                                  R"("x":)" +
+                                  std::string(40, '[') + std::string(40, ']') + "}";
+    const std::string large = R"({"device":{"name":"gone","via_device":"mosaic_gw_hotel"},"x":")" +
+                              std::string(protocol::max_discovery_bytes, 'x') + "\"}";
+    const std::string topic = "homeassistant/device/mosaic_666/config";
+    for (const auto& payload : {deep, deep_ours, large, std::string(100000, '{')}) {
+        sink.deliver({topic, payload, "", "", true});
+        EXPECT_EQ(sink.states.count(topic), 0u);
+    }
+    // Still serving: a config of ours that left the site file is cleared as before.
+    sink.deliver(
+        {topic, R"({"device":{"name":"gone","via_device":"mosaic_gw_hotel"}})", "", "", true});
+    EXPECT_EQ(sink.states.count(topic), 1u);
+}
+
+TEST_F(HaDiscovery, AHostileStatusPayloadIsOnlyCompared) {
+    const auto before = sink.state_publishes[gateway_topic];
+    sink.deliver({"homeassistant/status", std::string(200000, '['), "", "", false});
+    sink.deliver({"homeassistant/status", "online\n", "", "", false});
+    // Five times the longest birth delay this fixture sets: an announcement would be out.
+    loop.run_for(200ms);
+    EXPECT_EQ(sink.state_publishes[gateway_topic], before);
+    sink.deliver({"homeassistant/status", "online", "", "", false});
+    run_until([&] { return sink.state_publishes[gateway_topic] > before; });
+    EXPECT_GT(sink.state_publishes[gateway_topic], before);
 }
 
 } // namespace

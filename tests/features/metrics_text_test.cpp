@@ -41,6 +41,11 @@ TEST(MetricsText, WritesEveryFamilyWithHelpTypeAndControllerLabel) {
             "# TYPE mosaic_gateway_controller_messages_received_total counter\n",
             "mosaic_gateway_controller_messages_received_total{controller=\"lobby\"} 1234\n",
             "mosaic_gateway_controller_reconnects_total{controller=\"lobby\"} 2\n",
+            "mosaic_gateway_controller_messages_rejected_total{controller=\"lobby\"} 0\n",
+            "# TYPE mosaic_gateway_controller_state gauge\n",
+            "mosaic_gateway_controller_state{controller=\"lobby\",state=\"live\"} 1\n",
+            "mosaic_gateway_controller_state{controller=\"lobby\",state=\"backoff\"} 0\n",
+            "mosaic_gateway_controller_state{controller=\"ball-room_2\",state=\"backoff\"} 1\n",
             "mosaic_gateway_controller_auth_renewals_total{controller=\"lobby\"} 3\n",
             "mosaic_gateway_controller_commands_total{controller=\"lobby\",result=\"ok\"} 5\n",
             "mosaic_gateway_controller_commands_total{controller=\"lobby\",result=\"rejected\"} "

@@ -32,7 +32,8 @@ protected:
 
     test::recording_sink sink;
     topic_scheme topics{"mosaic", "hotel"};
-    on_demand feature{sink, topics};
+    answers replies{sink, topics};
+    on_demand feature{sink, topics, replies};
     state_topics state{sink, topics};
 };
 

@@ -2,6 +2,7 @@
 // The features that read controller data (state topics, on-demand requests) on a recording
 // sink, with one live controller link driven as a session would drive it.
 
+#include "gateway/features/answers.hpp"
 #include "gateway/features/on_demand.hpp"
 #include "gateway/features/state_topics.hpp"
 #include "tests/support/link_driver.hpp"
@@ -15,7 +16,8 @@ struct live_bridge {
     test::recording_sink sink;
     const features::topic_scheme topics{"mosaic", "fuzz"};
     features::state_topics state{sink, topics};
-    features::on_demand on_demand{sink, topics};
+    features::answers answers{sink, topics};
+    features::on_demand on_demand{sink, topics, answers};
     // Live and subscribed to every mapped channel once constructed.
     test::link_driver driver{started()};
 

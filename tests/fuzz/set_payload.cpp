@@ -40,9 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     mg::test::recording_sink sink;
     const mg::features::topic_scheme topics{"mosaic", "fuzz"};
     mg::test::fake_controller lobby{"lobby"};
-    mg::features::control control{sink, topics, [](const auto&) { return false; }};
+    mg::features::answers answers{sink, topics};
+    mg::features::control control{sink, topics, answers};
     control.start();
-    control.on_controller_added(lobby);
+    control.on_controller_added(lobby, {});
     sink.deliver({topics.controller("lobby") + "/" + std::string(suffix), std::string(payload),
                   "reply/fuzz", "corr"});
     for (const auto& c : lobby.commands)

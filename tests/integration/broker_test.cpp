@@ -173,10 +173,7 @@ TEST_F(BrokerTls, WrongCaIsRefusedWithClearError) {
     sim_process sim;
     mqtt_recorder mqtt(broker->paho_uri());
     gateway_process gateway(site_yaml(tls_yaml(pki.other_ca_cert), sim));
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (gateway.log().find("TLS") == std::string::npos && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(50ms);
-    EXPECT_NE(gateway.log().find("TLS"), std::string::npos) << gateway.log();
+    EXPECT_TRUE(gateway.wait_for_log("TLS", 10s)) << gateway.log();
     EXPECT_FALSE(mqtt.wait_for("mosaic/hotel/gateway/status", 1s));
 }
 

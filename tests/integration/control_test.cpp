@@ -248,7 +248,7 @@ TEST_F(Control, RefusedCommandsMakeNoCallAndSayWhy) {
         {"timeline/set", R"({"action":"release","num":2})", "timeline/<num>/set"},
         {"beacon/set", "blink", "ON, OFF or toggle"},
         {"lamp/1/set", "ON", "no command topic"},
-        {"text_slot/welcome/set", std::string(5000, 'x'), "over 4 KiB"},
+        {"text_slot/welcome/set", std::string(5000, 'x'), "larger than 4096 bytes"},
         {"trigger/1/set", "{\"var\":" + std::string(40, '[') + std::string(40, ']') + "}",
          "deeper than 32"},
     };

@@ -210,9 +210,8 @@ TEST_F(HomeAssistant, StartUpClearsThisSitesStaleControllerConfigsOnly) {
 TEST_F(HomeAssistant, TheGroupLightsBrightnessAsHomeAssistantSendsItSetsTheGroupLevel) {
     mqtt_recorder mqtt(broker.paho_uri());
     gateway_process gateway(site_yaml(broker, sim, false));
-    const auto config = mqtt.wait_for(lobby_config, [](const auto& m) {
-        return has_component(m, "group_1");
-    });
+    const auto config =
+        mqtt.wait_for(lobby_config, [](const auto& m) { return has_component(m, "group_1"); });
     ASSERT_TRUE(config) << gateway.log();
     ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/lobby/status", "online"));
     const auto doc = parse(config->payload);
@@ -227,6 +226,33 @@ TEST_F(HomeAssistant, TheGroupLightsBrightnessAsHomeAssistantSendsItSetsTheGroup
     EXPECT_TRUE(mqtt.wait_for("mosaic/hotel/lobby/group/1", [](const auto& m) {
         return m.payload.find(R"("level":0)") != std::string::npos;
     })) << gateway.log();
+}
+
+TEST_F(HomeAssistant, HostileRetainedConfigsAtStartAndWhileRunningLeaveTheGatewayServing) {
+    // 200,000 nested arrays: what a recursive JSON parser overflows its stack on.
+    const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+    const std::string before_start = "homeassistant/device/anything/config";
+    const std::string while_running = "homeassistant/device/anything_else/config";
+    {
+        mqtt_recorder seed(broker.paho_uri());
+        seed.publish(before_start, deep, true);
+        ASSERT_TRUE(seed.wait_for(before_start));
+    }
+    mqtt_recorder mqtt(broker.paho_uri());
+    gateway_process gateway(site_yaml(broker, sim, false));
+    ASSERT_TRUE(mqtt.wait_for(lobby_config)) << gateway.log();
+    ASSERT_TRUE(mqtt.wait_for_payload("mosaic/hotel/lobby/status", "online")) << gateway.log();
+
+    mqtt.publish(while_running, deep, true);
+    ASSERT_TRUE(mqtt.wait_for(while_running));
+    // Still up and still bridging: a level set on the simulator reaches the broker.
+    sim.control("POST", "/controllers/0/group", R"({"num":1,"level":37})");
+    EXPECT_TRUE(mqtt.wait_for("mosaic/hotel/lobby/group/1", [](const auto& m) {
+        return m.payload.find(R"("level":37)") != std::string::npos;
+    })) << gateway.log();
+    EXPECT_TRUE(gateway.proc().running()) << gateway.log();
+    EXPECT_NE(gateway.log().find("nested deeper than"), std::string::npos) << gateway.log();
+    EXPECT_EQ(gateway.stop(), 0) << gateway.log();
 }
 
 } // namespace

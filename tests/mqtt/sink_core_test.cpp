@@ -37,13 +37,18 @@ public:
     using sink_core::sink_core;
 
     int connects = 0;
+    std::vector<std::size_t> attempts; // the broker of each connect attempt
     bool refuse_connect = false;
+    // Each attempt fails, as a library reports it: later, on the loop.
+    bool connects_fail = false;
     bool library_connected = false; // what disconnect_now() finds
     int disconnects = 0;
     std::vector<std::string> subscribed;
     std::vector<std::string> unsubscribed;
     std::vector<outbound_message> sent;
     std::vector<std::uint64_t> sequence;
+
+    const mqtt::inbound_gate& gate() const { return *gate_; }
 
     // What the library reports once the broker confirmed message `seq`.
     void confirm(std::uint64_t seq) { on_published(seq, true, {}); }
@@ -64,10 +69,13 @@ public:
 
 private:
     void install_callbacks() override {}
-    void connect_now() override {
+    void connect_now(std::size_t broker) override {
         ++connects;
+        attempts.push_back(broker);
         if (refuse_connect)
             throw std::runtime_error("bad options");
+        if (connects_fail)
+            asio::post(loop_, [this] { on_connect_failed("connection refused"); });
     }
     delivery::send_result send_now(const outbound_message& m, std::uint64_t seq) override {
         sent.push_back(m);
@@ -179,7 +187,54 @@ TEST_F(SinkCore, RetriesWhenTheLibraryRefusesBeforeTrying) {
     EXPECT_EQ(core_->connects, 1);
     ioc_.run_for(1200ms); // the first retry comes after a second
     EXPECT_EQ(core_->connects, 2);
-    EXPECT_EQ(log.count("mqtt: cannot connect: bad options"), 1u) << "logged once";
+    EXPECT_EQ(log.count("mqtt: cannot connect to 127.0.0.1:1883: bad options"), 1u)
+        << "logged once";
+}
+
+// A broker pair: whichever broker is lost, the other is tried at once, so a gateway that failed
+// over to the second broker comes back to the first when the second goes too.
+TEST_F(SinkCore, WhicheverBrokerIsLostTheOtherIsTriedAtOnce) {
+    config::mqtt_settings s;
+    s.client_id = "test";
+    s.brokers = {{"a", 1883}, {"b", 1883}};
+    core_ = std::make_shared<fake_core>(ioc_.get_executor(), s, status_topic);
+    core_->start();
+    core_->on_connected(20);
+    EXPECT_EQ(core_->broker(), "a:1883");
+    core_->on_connection_lost("gone");
+    ioc_.poll();
+    ASSERT_EQ(core_->attempts, (std::vector<std::size_t>{0, 1}));
+    core_->on_connected(20);
+    EXPECT_EQ(core_->broker(), "b:1883");
+    core_->on_connection_lost("gone");
+    ioc_.restart(); // the first poll ran out of work
+    ioc_.poll();
+    EXPECT_EQ(core_->attempts, (std::vector<std::size_t>{0, 1, 0}));
+    core_->on_connected(20);
+    EXPECT_EQ(core_->broker(), "a:1883");
+    EXPECT_EQ(core_->reconnects(), 2u);
+}
+
+// No broker answers: every broker is tried in turn, with a pause after each round, and the
+// trying never stops.
+TEST_F(SinkCore, KeepsTryingEveryBrokerInTurnWithAPauseBetweenRounds) {
+    config::mqtt_settings s;
+    s.client_id = "test";
+    s.brokers = {{"a", 1883}, {"b", 1883}, {"c", 1883}};
+    core_ = std::make_shared<fake_core>(ioc_.get_executor(), s, status_topic);
+    core_->connects_fail = true;
+    core_->start();
+    ioc_.poll();
+    EXPECT_EQ(core_->attempts, (std::vector<std::size_t>{0, 1, 2})) << "one round at once";
+    ioc_.run_for(1100ms); // the first pause is at most a second
+    ASSERT_GE(core_->attempts.size(), 6u);
+    EXPECT_EQ(std::vector<std::size_t>(core_->attempts.begin(), core_->attempts.begin() + 6),
+              (std::vector<std::size_t>{0, 1, 2, 0, 1, 2}));
+    core_->connects_fail = false;
+    stop_and_poll();
+    const auto tried = core_->attempts.size();
+    ioc_.run_for(300ms);
+    EXPECT_EQ(core_->attempts.size(), tried) << "nothing after stop";
 }
 
 TEST_F(SinkCore, InboundMessagesReachMatchingRoutesAndAreCounted) {
@@ -349,6 +404,26 @@ TEST_F(SinkCore, InvalidTopicsAndBrokerRefusalsAreLoggedAndCounted) {
     EXPECT_EQ(core_->dropped(), 2u);
 }
 
+TEST_F(SinkCore, TheGateLetsThroughTheLargestPayloadAnySubscriptionAccepts) {
+    core_->subscribe("a/+/get", [](const inbound_message&) {}, 4096);
+    core_->subscribe("b/config", [](const inbound_message&) {}, 100);
+    EXPECT_EQ(core_->gate().limit(), 4096u);
+    core_->unsubscribe("a/+/get");
+    EXPECT_EQ(core_->gate().limit(), 100u);
+}
+
+TEST_F(SinkCore, AMessageLeftBehindByTheGateIsCountedAndStillReachesItsRoute) {
+    std::vector<inbound_message> got;
+    core_->subscribe("a/+/get", [&](const inbound_message& m) { got.push_back(m); }, 4096);
+    core_->start();
+    core_->on_connected(20);
+    core_->on_message(core_->gate().admit("a/1/get", std::string(5000, 'x'), "r", "c", false));
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].oversize, 5000u);
+    EXPECT_EQ(got[0].response_topic, "r");
+    EXPECT_EQ(core_->oversize(), 1u);
+}
+
 TEST(InboundRouter, AHandlerThatThrowsDoesNotKeepTheOthersFromRunning) {
     captured_log log;
     mqtt::inbound_router router;
@@ -370,6 +445,36 @@ TEST(InboundRouter, ARouteAddedByAHandlerServesTheNextMessage) {
     EXPECT_EQ(late, 0);
     router.dispatch({"t", "", "", ""});
     EXPECT_EQ(late, 1);
+}
+
+// Set by the capture of the handler below when it is destroyed; global, since anything the
+// handler itself holds is gone by then.
+bool capture_destroyed = false;
+bool destroyed_during_call = true;
+
+struct destruction_flag {
+    ~destruction_flag() { capture_destroyed = true; }
+};
+
+TEST(InboundRouter, AHandlerThatUnsubscribesItselfKeepsItsCapturesUntilItReturns) {
+    mqtt::inbound_router router;
+    capture_destroyed = false;
+    destroyed_during_call = true;
+    {
+        auto flag = std::make_shared<destruction_flag>();
+        // A long string lives on the heap: reading it after its destruction is what
+        // AddressSanitizer reports as a use after free.
+        std::string filter(64, 't');
+        router.add(filter, [&router, flag, filter](const inbound_message&) {
+            router.remove(filter);
+            destroyed_during_call = capture_destroyed;
+            EXPECT_EQ(filter.size(), 64u);
+        });
+    }
+    EXPECT_EQ(router.dispatch({std::string(64, 't'), "", "", ""}), 1u);
+    EXPECT_FALSE(destroyed_during_call);
+    EXPECT_TRUE(capture_destroyed);
+    EXPECT_EQ(router.dispatch({std::string(64, 't'), "", "", ""}), 0u);
 }
 
 } // namespace

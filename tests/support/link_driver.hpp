@@ -24,7 +24,7 @@ public:
         : features_(std::move(features)),
           link_(settings(std::move(polls), std::move(channels)), clock_) {
         for (auto* f : features_)
-            f->on_controller_added(controller);
+            f->on_controller_added(controller, context);
         forward(link_.start());
         forward(link_.on_opened());
     }
@@ -42,6 +42,7 @@ public:
     // The frames the link sent, in order.
     std::vector<std::string> sent;
     fake_controller controller{"lobby"};
+    features::controller_context context;
 
     // Whether a frame the link sent contains `text`.
     bool sent_containing(std::string_view text) const {

@@ -42,8 +42,10 @@ public:
         events.push_back({std::string(topic), std::string(payload), std::string(correlation_data)});
     }
 
-    void subscribe(std::string_view filter, mqtt::inbound_handler handler) override {
+    void subscribe(std::string_view filter, mqtt::inbound_handler handler,
+                   std::size_t max_payload = mqtt::default_max_inbound) override {
         subscriptions.emplace_back(std::string(filter), std::move(handler));
+        limits[std::string(filter)] = max_payload;
     }
 
     void unsubscribe(std::string_view filter) override {
@@ -71,6 +73,7 @@ public:
     std::map<std::string, int> state_publishes;
     std::vector<event> events;
     std::vector<std::pair<std::string, mqtt::inbound_handler>> subscriptions;
+    std::map<std::string, std::size_t> limits; // max_payload of each filter
 };
 
 } // namespace mg::test

@@ -173,4 +173,14 @@ int gateway_process::stop(std::chrono::milliseconds grace) { return process_.ter
 
 std::string gateway_process::log() const { return read_file(dir_.path() / "gateway.log"); }
 
+bool gateway_process::wait_for_log(std::string_view text, std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (log().find(text) == std::string::npos) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
 } // namespace mg::test

@@ -67,16 +67,11 @@ public:
 
     // SIGTERM, and the exit code (-1 when it had to be killed).
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
-    // The HTTP control calls one controller received, oldest first: the array of
-    // {"method","path","content_type","body","bearer","status"} of
-    // GET /controllers/<i>/http-calls (POST /reset-stats empties it).
-    rapidjson::Document http_calls(std::size_t controller = 0);
-    // Waits until at least `count` control calls arrived; returns the calls seen last.
-    rapidjson::Document
-    wait_http_calls(std::size_t controller, std::size_t count,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
     std::string log() const;
+    // Waits until the log holds `text`; false when the deadline passed first.
+    bool wait_for_log(std::string_view text,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
     process& proc() { return process_; }
     const temp_dir& dir() const { return dir_; }
 
