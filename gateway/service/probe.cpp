@@ -1,5 +1,6 @@
 #include "gateway/service/probe.hpp"
 
+#include "gateway/config/url.hpp"
 #include "gateway/protocol/catalogue.hpp"
 #include "gateway/protocol/frame.hpp"
 #include "gateway/protocol/messages.hpp"
@@ -95,7 +96,7 @@ private:
     // the certificate the controller presents is reported even when it does not pass the check.
     bool connect() {
         const auto start = steady::now();
-        net::ip::tcp::resolver resolver(loop_);
+        session::host_lookup lookup(loop_.get_executor());
         std::unique_ptr<session::tls_stream> tls;
         std::unique_ptr<beast::tcp_stream> plain;
         if (tls_)
@@ -105,13 +106,13 @@ private:
         auto& tcp = tls ? beast::get_lowest_layer(*tls) : *plain;
         std::optional<session::error_code> outcome;
         std::string failed_step;
-        session::async_connect(resolver, tcp, nullptr, nullptr, target_,
+        session::async_connect(lookup, tcp, nullptr, nullptr, target_,
                                [&](session::error_code ec, std::string_view s) {
                                    outcome = ec;
                                    failed_step = s;
                                });
         pump([&] { return outcome.has_value(); }, target_.request_timeout * 2);
-        const auto address = target_.host + ":" + std::to_string(target_.port);
+        const auto address = config::host_and_port(target_.host, target_.port);
         if (!outcome || *outcome) {
             step("connect", result::fail, start,
                  "TCP " + address + ": " + failed_step + " failed: " +
