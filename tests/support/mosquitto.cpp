@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 namespace mg::test {
 
@@ -73,6 +74,7 @@ mosquitto::mosquitto(mosquitto_options options) : options_(std::move(options)) {
 
 mosquitto::~mosquitto() {
     stop();
+    release_port();
 }
 
 std::string mosquitto::url() const {
@@ -120,6 +122,7 @@ void mosquitto::start(std::chrono::milliseconds timeout) {
     // A port picked now can be taken before mosquitto binds it; on a first start, try again
     // with another one.
     const bool pick_port = port_ == 0;
+    release_port();
     for (int attempt = 0;; ++attempt) {
         if (pick_port)
             port_ = free_tcp_port();
@@ -146,6 +149,7 @@ void mosquitto::stop() {
     if (process_) {
         process_->terminate(5s);
         process_.reset();
+        hold_port();
     }
 }
 
@@ -154,7 +158,32 @@ void mosquitto::kill() {
         process_->signal(SIGKILL);
         process_->terminate(5s);
         process_.reset();
+        hold_port();
     }
+}
+
+void mosquitto::hold_port() {
+    // Bound but not listening: connections to it are refused, and neither a port picked by
+    // bind(0) nor a broker of another test can be given it. SO_REUSEADDR lets it bind over the
+    // closed connections still in TIME_WAIT.
+    if (port_hold_ >= 0 || port_ == 0)
+        return;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    const int on = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    const auto addr = loopback(port_);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return;
+    }
+    port_hold_ = fd;
+}
+
+void mosquitto::release_port() {
+    if (port_hold_ >= 0)
+        ::close(std::exchange(port_hold_, -1));
 }
 
 void mosquitto::freeze() {

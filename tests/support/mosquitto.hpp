@@ -39,7 +39,8 @@ public:
     // Starts the broker and waits until its main listener accepts connections. The first call
     // picks the port; later calls reuse it. Throws with the broker's log if it does not come up.
     void start(std::chrono::milliseconds timeout = 10s);
-    // SIGTERM and wait: clients see their connections closed.
+    // SIGTERM and wait: clients see their connections closed. The port stays reserved until
+    // start(), so that no other test's server takes it while clients keep trying it.
     void stop();
     // SIGKILL: no clean shutdown, nothing saved.
     void kill();
@@ -60,11 +61,14 @@ public:
 
 private:
     void write_config();
+    void hold_port();
+    void release_port();
 
     mosquitto_options options_;
     temp_dir dir_{"mg-mosquitto"};
     std::uint16_t port_ = 0;
     std::optional<process> process_;
+    int port_hold_ = -1; // a bound, not listening socket on port_ while stopped
 };
 
 } // namespace mg::test
