@@ -6,6 +6,7 @@
 #include "gateway/config/url.hpp"
 #include "gateway/mqtt/sink_core.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -46,6 +47,7 @@ struct op_result {
     std::uint64_t seq = 0;
     std::string topic;
     std::size_t receive_maximum = 0; // from CONNACK; 0: not announced
+    std::string server_uri;          // the broker a connect reached
 };
 
 // Paho's codes for "not now" rather than "never": the message is kept and sent later.
@@ -83,7 +85,6 @@ std::vector<std::string> server_uris(const config::mqtt_settings& s) {
         out.push_back(server_uri(s.secure, {s.host, s.port}));
     return out;
 }
-
 
 // Paho 1.2 has no accessor for a token's failure text; a completed token rethrows it,
 // message included, from wait() without blocking.
@@ -145,6 +146,10 @@ private:
 
     std::vector<std::string> uris_;
     std::size_t receive_maximum_ = 0;
+    // Each connect attempt is numbered (the token's user context): a result of an earlier one
+    // never decides about the current one.
+    std::uint64_t attempt_ = 0;
+    std::optional<std::size_t> reached_; // which of uris_ the last successful connect reached
     // Publish confirmations wait here, run on the loop by collect_confirmations(): waking the
     // loop for each one cost more than the rest of a message's way through the gateway
     // (BENCHMARKS.md). Paho's threads only post to it. Declared before the listeners, which
@@ -189,6 +194,7 @@ void paho_core::listener::relay(const paho::token& tok, bool ok) {
     if (kind_ == operation::connect && ok) {
         try {
             const auto response = tok.get_connect_response();
+            r.server_uri = response.get_server_uri();
             const auto& props = response.get_properties();
             if (props.contains(paho::property::RECEIVE_MAXIMUM))
                 r.receive_maximum = paho::get<uint16_t>(props, paho::property::RECEIVE_MAXIMUM);
@@ -246,7 +252,8 @@ void paho_core::install_callbacks() {
             if (const auto s = self.lock())
                 s->on_connected(s->receive_maximum_ > 0
                                     ? std::min(send_window_max, s->receive_maximum_)
-                                    : send_window_max);
+                                    : send_window_max,
+                                s->reached_);
         });
     });
     client_->set_connection_lost_handler([self, loop](const std::string& cause) {
@@ -315,7 +322,10 @@ paho::connect_options paho_core::connect_options(std::size_t broker) const {
 }
 
 void paho_core::connect_now(std::size_t broker) {
-    client_->connect(connect_options(broker), nullptr, connect_listener_);
+    reached_.reset();
+    client_->connect(connect_options(broker),
+                     reinterpret_cast<void*>(static_cast<std::uintptr_t>(++attempt_)),
+                     connect_listener_);
 }
 
 delivery::send_result paho_core::send_now(const outbound_message& m, std::uint64_t seq) {
@@ -388,6 +398,11 @@ void paho_core::on_result(operation kind, const op_result& r) {
     case operation::connect:
         if (r.ok) {
             receive_maximum_ = r.receive_maximum;
+            const auto at = std::find(uris_.begin(), uris_.end(), r.server_uri);
+            if (at != uris_.end())
+                reached_ = static_cast<std::size_t>(at - uris_.begin());
+        } else if (r.seq != attempt_) {
+            // The failure of an attempt already given up on.
         } else if (broker_refused(r.reason)) {
             on_connect_failed("broker refused the connection: " +
                               paho::exception::reason_code_str(r.reason));

@@ -77,20 +77,20 @@ void sink_core::connect() {
     }
 }
 
-void sink_core::try_next_broker() {
+void sink_core::try_next_broker(std::chrono::milliseconds within_round) {
     current_ = (current_ + 1) % brokers_.size();
     if (++failed_in_round_ < brokers_.size()) {
-        schedule_retry(0ms);
+        schedule_retry(within_round);
         return;
     }
     // Every broker failed once: pause, jittered in [d/2, d], so that many gateways behind
     // one broker do not come back in lock-step.
     failed_in_round_ = 0;
     const auto d = retry_delay_.count();
-    const auto delay = std::chrono::milliseconds(
-        std::uniform_int_distribution<std::int64_t>(d / 2, d)(jitter_));
+    const auto pause =
+        std::chrono::milliseconds(std::uniform_int_distribution<std::int64_t>(d / 2, d)(jitter_));
     retry_delay_ = std::min<std::chrono::milliseconds>(retry_delay_ * 2, retry_max);
-    schedule_retry(delay);
+    schedule_retry(pause);
 }
 
 void sink_core::schedule_retry(std::chrono::milliseconds delay) {
@@ -111,8 +111,10 @@ void sink_core::schedule_pump() {
     });
 }
 
-void sink_core::on_connected(std::size_t window) {
+void sink_core::on_connected(std::size_t window, std::optional<std::size_t> reached) {
     attempting_ = false;
+    if (reached && *reached < brokers_.size())
+        current_ = *reached;
     if (stopping_) {
         disconnect_now(0ms); // a reconnect that raced stop()
         return;
@@ -159,12 +161,12 @@ void sink_core::on_connection_lost(const std::string& why) {
     report(spdlog::level::warn,
            "mqtt: connection to " + broker() + " lost" + (why.empty() ? "" : ": " + why));
     notify(false);
-    // Whichever broker was lost, the others are tried at once, in list order after it; the
-    // lost one only after a pause, then rounds over the whole list until one answers, for as
-    // long as the gateway runs.
+    // Whichever broker was lost, the others are tried at once (loss_settle), in list order
+    // after it; the lost one only after a pause, then rounds over the whole list until one
+    // answers, for as long as the gateway runs.
     if (!stopping_) {
         failed_in_round_ = 0;
-        try_next_broker();
+        try_next_broker(loss_settle);
     }
 }
 

@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <spdlog/common.h>
 #include <string>
@@ -65,6 +66,10 @@ protected:
     // (README "Configure": a list of brokers).
     static constexpr std::chrono::seconds retry_min{1};
     static constexpr std::chrono::seconds retry_max{10};
+    // After a loss, the library is given a moment to finish with the old connection: a connect
+    // started in the same instant failed with a socket error of the old one, while the new
+    // connection went on unnoticed.
+    static constexpr std::chrono::milliseconds loss_settle{100};
     // How long stop() waits for the broker to confirm what is in flight.
     static constexpr std::chrono::seconds disconnect_timeout{2};
     // Paho's own grace for the disconnect itself, once nothing is in flight.
@@ -87,8 +92,9 @@ protected:
 
     // What the library reports, posted to the loop.
     // Connected; at most `window` messages may be unconfirmed at a time (the library's limit,
-    // or the broker's Receive Maximum).
-    void on_connected(std::size_t window);
+    // or the broker's Receive Maximum). `reached`: the broker the library says it reached,
+    // when it says so; it wins over the one last asked for.
+    void on_connected(std::size_t window, std::optional<std::size_t> reached = std::nullopt);
     void on_connect_failed(const std::string& why);
     void on_connection_lost(const std::string& why);
     // After the gate (gate_), which the library's callback runs on its own thread.
@@ -122,7 +128,9 @@ private:
     // One attempt at the current broker, unless one is under way or connected.
     void connect();
     // The current broker failed: the next one now, or after a pause once a whole round failed.
-    void try_next_broker();
+    // The next broker of the list: after `within_round` inside a round, after a pause between
+    // rounds.
+    void try_next_broker(std::chrono::milliseconds within_round = std::chrono::milliseconds(0));
     void schedule_retry(std::chrono::milliseconds delay);
     void schedule_pump();
     void finish_stop();

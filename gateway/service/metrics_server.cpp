@@ -129,8 +129,9 @@ private:
         const auto& request = parser_->get();
         response_.result(http::status::ok);
         response_.version(request.version());
-        response_.keep_alive(request.keep_alive());
+        // clear() first: it would also drop the Connection header keep_alive() sets.
         response_.clear();
+        response_.keep_alive(request.keep_alive());
         auto& body = response_.body();
         body.clear();
         const auto target = std::string_view(request.target());
@@ -172,8 +173,8 @@ private:
         answering_ = true;
         response_.result(status);
         response_.version(11);
-        response_.keep_alive(false);
         response_.clear();
+        response_.keep_alive(false);
         response_.set(http::field::content_type, "text/plain");
         response_.body().assign(text);
         write();

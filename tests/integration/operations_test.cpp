@@ -250,7 +250,9 @@ TEST(Operations, BrokerFailoverRepublishesRetainedState) {
     EXPECT_NE(gateway.log().find("connected to 127.0.0.1:" + std::to_string(second.port()) +
                                  " (broker 2 of 2)"),
               std::string::npos)
-        << gateway.log();
+        << gateway.log() << "\nfirst broker:\n"
+        << first.log() << "\nsecond broker:\n"
+        << second.log();
 
     // A late subscriber sees only current values: nothing stale is left.
     mqtt_recorder late(second.paho_uri());
