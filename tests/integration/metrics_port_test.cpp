@@ -138,6 +138,11 @@ int lowest_free_descriptor(pid_t pid) {
 }
 
 TEST(MetricsPort, AcceptErrorsBackOffAndTheListenerRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+    // The sanitizers' runtime needs descriptors of its own (UBSan's vptr check opens a pipe to
+    // test memory): out of them, it reports an invalid vptr where there is none.
+    GTEST_SKIP() << "needs a gateway built without sanitizers";
+#endif
     mosquitto broker;
     broker.start();
     sim_process sim;
