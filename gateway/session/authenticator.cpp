@@ -4,7 +4,6 @@
 #include "gateway/protocol/json_limits.hpp"
 #include "gateway/session/http_connection.hpp"
 
-#include <boost/asio/error.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -27,12 +26,8 @@ std::string credentials_body(const config::controller_settings& target, const ch
 }
 
 auth_result failure(std::string_view step, error_code ec, const http_connection& connection) {
-    if (step == "resolve" && ec == net::error::timed_out)
-        return {auth_result::outcome::failed,
-                "authentication resolve failed: no address within request_timeout"};
-    const auto tls = connection.tls_failure();
-    return {auth_result::outcome::failed, "authentication " + std::string(step) +
-                                              " failed: " + (tls.empty() ? ec.message() : tls)};
+    return {auth_result::outcome::failed,
+            "authentication " + connect_failure(step, ec, connection.tls_failure())};
 }
 
 // One `POST /authenticate` on a connection of its own, closed after the answer.

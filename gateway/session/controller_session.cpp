@@ -168,9 +168,7 @@ void controller_session::open_control() {
             return;
         if (!ec)
             return self->apply_control(self->control_.on_connected());
-        auto why = std::string(step) + " failed: ";
-        const auto tls = connection->tls_failure();
-        why += tls.empty() ? ec.message() : tls;
+        const auto why = connect_failure(step, ec, connection->tls_failure());
         self->close_control();
         self->apply_control(self->control_.on_connect_failed(why));
     });
@@ -305,14 +303,8 @@ void controller_session::on_open(const std::shared_ptr<websocket_connection>& co
                                  boost::system::error_code ec, std::string_view step) {
     if (connection != connection_)
         return;
-    if (ec) {
-        auto why = std::string(step) + " failed: " + ec.message();
-        if (step == "resolve" && ec == boost::asio::error::timed_out)
-            why = "resolve failed: no address within request_timeout";
-        if (const auto tls = connection->tls_failure(); !tls.empty())
-            why = std::string(step) + " failed: " + tls;
-        return lost(connection, std::move(why));
-    }
+    if (ec)
+        return lost(connection, connect_failure(step, ec, connection->tls_failure()));
     connection->read([self = shared_from_this(), connection](
                          boost::system::error_code ec, std::string_view payload, bool binary) {
         self->on_frame(connection, ec, payload, binary);

@@ -2,6 +2,7 @@
 
 #include "gateway/config/url.hpp"
 
+#include <boost/asio/error.hpp>
 #include <memory>
 #include <openssl/ssl.h>
 
@@ -11,6 +12,14 @@ std::string host_header(const config::controller_settings& target) {
     if (target.port == (target.secure ? 443 : 80))
         return config::host_for_url(target.host);
     return config::host_and_port(target.host, target.port);
+}
+
+std::string connect_failure(std::string_view step, error_code ec, std::string_view tls_failure) {
+    if (!tls_failure.empty())
+        return std::string(step) + " failed: " + std::string(tls_failure);
+    if (step == "resolve" && ec == net::error::timed_out)
+        return "resolve failed: no address within request_timeout";
+    return std::string(step) + " failed: " + ec.message();
 }
 
 namespace {

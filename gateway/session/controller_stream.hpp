@@ -24,6 +24,10 @@ using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 // IPv6 literals in brackets (RFC 7230 §5.4), the port only when it is not the scheme's default.
 std::string host_header(const config::controller_settings& target);
 
+// What a failed async_connect says: `<step> failed: <why>`, in the certificate check's own
+// words when that is what failed (`tls_failure`, empty otherwise).
+std::string connect_failure(std::string_view step, error_code ec, std::string_view tls_failure);
+
 // `step` names what failed: resolve, connect or TLS handshake.
 using connect_handler = std::function<void(error_code, std::string_view step)>;
 
