@@ -62,13 +62,6 @@ private:
     bool connected_ = false;
 };
 
-double sample(const std::string& metrics, const std::string& series) {
-    const auto at = metrics.find("\n" + series + " ");
-    if (at == std::string::npos)
-        return -1;
-    return std::stod(metrics.substr(at + series.size() + 2));
-}
-
 std::string site(const mosquitto& broker, const sim_process& sim, std::uint16_t port) {
     return "site: hotel\n"
            "mqtt: { url: '" +
@@ -83,13 +76,8 @@ std::string site(const mosquitto& broker, const sim_process& sim, std::uint16_t 
 }
 
 bool wait_answering(std::uint16_t port) {
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (http_get(port, "/healthz", 2s).status != 0)
-            return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return false;
+    return wait_reply(port, "/healthz", [](const http_reply& r) { return r.status != 0; }).status !=
+           0;
 }
 
 TEST(MetricsPort, HealthzAnswersWithTwoHundredIdleAndSlowConnectionsOpen) {
@@ -119,8 +107,8 @@ TEST(MetricsPort, HealthzAnswersWithTwoHundredIdleAndSlowConnectionsOpen) {
 
     const auto metrics = http_get(port, "/metrics", 2s);
     ASSERT_EQ(metrics.status, 200);
-    EXPECT_GE(sample(metrics.body, "mosaic_gateway_http_connections_closed_total"), 200 - 16);
-    EXPECT_LE(sample(metrics.body, "mosaic_gateway_http_connections"), 17);
+    EXPECT_GE(metrics_sample(metrics.body, "mosaic_gateway_http_connections_closed_total"), 200 - 16);
+    EXPECT_LE(metrics_sample(metrics.body, "mosaic_gateway_http_connections"), 17);
     EXPECT_EQ(gateway.stop(), 0);
 }
 
@@ -175,7 +163,7 @@ TEST(MetricsPort, AcceptErrorsBackOffAndTheListenerRecovers) {
     EXPECT_LT(std::chrono::steady_clock::now() - asked, 4s) << "the connection stayed open";
     const auto metrics = http_get(port, "/metrics", 2s);
     ASSERT_EQ(metrics.status, 200);
-    const auto errors = sample(metrics.body, "mosaic_gateway_http_accept_errors_total");
+    const auto errors = metrics_sample(metrics.body, "mosaic_gateway_http_accept_errors_total");
     EXPECT_GE(errors, 1);
     EXPECT_LE(errors, 40) << "the listener retried without waiting";
     EXPECT_NE(gateway.log().find("metrics: accepting connections again"), std::string::npos);

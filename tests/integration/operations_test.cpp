@@ -18,29 +18,6 @@ using namespace std::chrono_literals;
 
 const std::string P = "mosaic/hotel";
 
-// Polls until `accept` holds for a reply or the deadline passes; the last reply either way.
-http_reply wait_reply(std::uint16_t port, const std::string& target,
-                      const std::function<bool(const http_reply&)>& accept,
-                      std::chrono::milliseconds timeout = 15s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    http_reply reply;
-    while (std::chrono::steady_clock::now() < deadline) {
-        reply = http_get(port, target);
-        if (accept(reply))
-            return reply;
-        std::this_thread::sleep_for(50ms);
-    }
-    return reply;
-}
-
-// The value of one sample line, like `name{controller="lobby"}`; -1 when absent.
-double sample(const std::string& metrics, const std::string& series) {
-    const auto at = metrics.find("\n" + series + " ");
-    if (at == std::string::npos)
-        return -1;
-    return std::stod(metrics.substr(at + series.size() + 2));
-}
-
 std::string metrics_site(const mosquitto& broker, const sim_process& sim, std::uint16_t port) {
     return "site: hotel\n"
            "mqtt: { url: '" +
@@ -84,9 +61,9 @@ TEST(Operations, MetricsPassPromtoolAndCountTraffic) {
 
     for (const auto* name : {"lobby", "ballroom"}) {
         const std::string label = std::string("{controller=\"") + name + "\"}";
-        EXPECT_EQ(sample(up.body, "mosaic_gateway_controller_up" + label), 1) << up.body;
-        EXPECT_GE(sample(up.body, "mosaic_gateway_controller_last_message_age_seconds" + label), 0);
-        EXPECT_LT(sample(up.body, "mosaic_gateway_controller_last_message_age_seconds" + label), 5);
+        EXPECT_EQ(metrics_sample(up.body, "mosaic_gateway_controller_up" + label), 1) << up.body;
+        EXPECT_GE(metrics_sample(up.body, "mosaic_gateway_controller_last_message_age_seconds" + label), 0);
+        EXPECT_LT(metrics_sample(up.body, "mosaic_gateway_controller_last_message_age_seconds" + label), 5);
     }
     EXPECT_NE(
         up.body.find("mosaic_gateway_build_info{version=\"" MG_VERSION "\",site=\"hotel\"} 1"),
@@ -99,11 +76,11 @@ TEST(Operations, MetricsPassPromtoolAndCountTraffic) {
     const std::string lobby = "{controller=\"lobby\"}";
     // Up comes with the subscriptions; the replies read on connect are counted as they arrive.
     const auto counted = wait_reply(port, "/metrics", [&](const http_reply& r) {
-        return sample(r.body, "mosaic_gateway_controller_messages_received_total" + lobby) >= 1;
+        return metrics_sample(r.body, "mosaic_gateway_controller_messages_received_total" + lobby) >= 1;
     });
     const auto in_before =
-        sample(counted.body, "mosaic_gateway_controller_messages_received_total" + lobby);
-    const auto out_before = sample(counted.body, "mosaic_gateway_mqtt_messages_published_total");
+        metrics_sample(counted.body, "mosaic_gateway_controller_messages_received_total" + lobby);
+    const auto out_before = metrics_sample(counted.body, "mosaic_gateway_mqtt_messages_published_total");
     ASSERT_GE(in_before, 1) << counted.body;
     for (int level = 1; level <= 20; ++level)
         sim.control("POST", "/controllers/0/group",
@@ -112,13 +89,13 @@ TEST(Operations, MetricsPassPromtoolAndCountTraffic) {
         return m.payload.find(R"("level":20)") != std::string::npos;
     }));
     const auto after = wait_reply(port, "/metrics", [&](const http_reply& r) {
-        return sample(r.body, "mosaic_gateway_controller_messages_received_total" + lobby) >=
+        return metrics_sample(r.body, "mosaic_gateway_controller_messages_received_total" + lobby) >=
                in_before + 20;
     });
-    EXPECT_GE(sample(after.body, "mosaic_gateway_controller_messages_received_total" + lobby),
+    EXPECT_GE(metrics_sample(after.body, "mosaic_gateway_controller_messages_received_total" + lobby),
               in_before + 20)
         << after.body;
-    EXPECT_GE(sample(after.body, "mosaic_gateway_mqtt_messages_published_total"), out_before + 1);
+    EXPECT_GE(metrics_sample(after.body, "mosaic_gateway_mqtt_messages_published_total"), out_before + 1);
 
     // Other paths and methods.
     EXPECT_EQ(http_get(port, "/nothing-here").status, 404);
@@ -162,12 +139,12 @@ TEST(Operations, HealthzFollowsBrokerAndControllers) {
     EXPECT_NE(reply.body.find(R"("not_live":{"ballroom":)"), std::string::npos) << reply.body;
     EXPECT_EQ(reply.body.find("lobby"), std::string::npos) << reply.body;
     const auto metrics = http_get(port, "/metrics");
-    EXPECT_EQ(sample(metrics.body, "mosaic_gateway_controller_up{controller=\"ballroom\"}"), 0);
+    EXPECT_EQ(metrics_sample(metrics.body, "mosaic_gateway_controller_up{controller=\"ballroom\"}"), 0);
     reply = wait_reply(port, "/healthz", healthy, 20s);
     EXPECT_EQ(reply.status, 200) << reply.body << gateway.log();
     const auto later = http_get(port, "/metrics");
     EXPECT_GE(
-        sample(later.body, "mosaic_gateway_controller_reconnects_total{controller=\"ballroom\"}"),
+        metrics_sample(later.body, "mosaic_gateway_controller_reconnects_total{controller=\"ballroom\"}"),
         1)
         << later.body;
     EXPECT_EQ(gateway.stop(), 0);

@@ -160,12 +160,8 @@ TEST(StatusPage, IsOneSelfContainedReadOnlyPage) {
                             "' }\n"
                             "metrics: { listen: 127.0.0.1:" +
                             std::to_string(port) + " }\n");
-    http_reply page;
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (page.status != 200 && std::chrono::steady_clock::now() < deadline) {
-        page = http_get(port, "/");
-        std::this_thread::sleep_for(50ms);
-    }
+    const auto page = wait_reply(
+        port, "/", [](const http_reply& r) { return r.status == 200; }, 10s);
     ASSERT_EQ(page.status, 200) << gateway.log();
     // Readable on a phone, refreshing itself, and fetching nothing from anywhere else.
     EXPECT_NE(page.body.find("<meta name=\"viewport\""), std::string::npos);

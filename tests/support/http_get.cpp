@@ -6,6 +6,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <thread>
 
 namespace mg::test {
 
@@ -43,6 +44,27 @@ http_reply http_get(std::uint16_t port, const std::string& target,
         });
     io.run();
     return reply;
+}
+
+http_reply wait_reply(std::uint16_t port, const std::string& target,
+                      const std::function<bool(const http_reply&)>& accept,
+                      std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    http_reply reply;
+    while (std::chrono::steady_clock::now() < deadline) {
+        reply = http_get(port, target);
+        if (accept(reply))
+            return reply;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return reply;
+}
+
+double metrics_sample(const std::string& metrics, const std::string& series) {
+    const auto at = metrics.find("\n" + series + " ");
+    if (at == std::string::npos)
+        return -1;
+    return std::stod(metrics.substr(at + series.size() + 2));
 }
 
 } // namespace mg::test

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace mg::test {
@@ -16,5 +17,14 @@ struct http_reply {
 http_reply http_get(std::uint16_t port, const std::string& target,
                     std::chrono::milliseconds timeout = std::chrono::seconds(5),
                     const std::string& method = "GET");
+
+// Polls until `accept` holds for a reply or the deadline passes; the last reply either way.
+http_reply wait_reply(std::uint16_t port, const std::string& target,
+                      const std::function<bool(const http_reply&)>& accept,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(15));
+
+// The value of one sample line of a /metrics body, like `name{controller="lobby"}`; -1 when
+// absent.
+double metrics_sample(const std::string& metrics, const std::string& series);
 
 } // namespace mg::test
